@@ -1,0 +1,72 @@
+# 平安积分 · Ping'an Points. The two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+APT_PACKAGES := chromium libzbar0 zbar-tools fonts-noto-cjk postgresql-client
+
+.PHONY: run test lint format venv system-deps translations migrations bench clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+# Debian packages the tests need: a real browser, the zbar QR decoder, a CJK font.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	ldconfig -p | grep -q libzbar.so || missing="$$missing libzbar0"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+translations: venv
+	@$(BIN)/pybabel compile --statistics -d points/translations 2>&1 | tail -1
+
+run: venv translations
+	@FLASK_APP=wsgi $(BIN)/flask init-db
+	@FLASK_APP=wsgi $(BIN)/flask seed-demo --if-empty
+	@echo ""
+	@echo "平安积分已启动 · Ping'an Points is running: http://127.0.0.1:$(PORT)"
+	@FLASK_APP=wsgi $(BIN)/flask demo-logins
+	@echo ""
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+test: venv system-deps translations
+	$(BIN)/ruff check points tests bench wsgi.py
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check points tests bench wsgi.py
+	$(BIN)/ruff format --check points tests bench wsgi.py
+
+format: venv
+	$(BIN)/ruff format points tests bench wsgi.py
+	$(BIN)/ruff check --fix points tests bench wsgi.py
+
+# Regenerate the initial migration from the models (only while nothing is deployed).
+migrations: venv
+	./migrations/regenerate.sh
+
+bench: venv
+	$(BIN)/python bench/checkin.py
+	$(BIN)/python bench/leaderboard.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Pull new Chinese msgids into the English catalogue (then translate the empty msgstr).
+translations-update: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k translate -k N_ -k InvalidInput -o /tmp/points-messages.pot .
+	$(BIN)/pybabel update -i /tmp/points-messages.pot -d points/translations --no-fuzzy-matching

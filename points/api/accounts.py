@@ -1,0 +1,68 @@
+"""GET /me and /me/transfers: a person's own points."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from points import ledger, standing
+from points.api.common import PageArgs, require_role
+from points.extensions import db
+
+blp = Blueprint("api_me", __name__, description="My points")
+
+
+class MeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    phone = ma.fields.String()
+    role = ma.fields.String()
+    village_id = ma.fields.Integer(allow_none=True)
+    household_id = ma.fields.Integer(allow_none=True)
+    balance = ma.fields.Integer()
+    available = ma.fields.Integer()
+    lifetime_points = ma.fields.Integer()
+    level = ma.fields.Dict()
+    badges = ma.fields.List(ma.fields.Dict())
+
+
+class LineSchema(ma.Schema):
+    id = ma.fields.Integer()
+    amount = ma.fields.Integer(metadata={"description": "+ credited to me, − debited"})
+    kind = ma.fields.String()
+    memo = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    status = ma.fields.String(metadata={"description": "posted, pending or voided"})
+
+
+class LinesPage(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(LineSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+
+
+@blp.route("/me")
+@require_role()
+@blp.response(200, MeSchema)
+def me():
+    """My balance, available points, level and badges."""
+    return standing.summary(db.session, current_user)
+
+
+@blp.route("/me/transfers")
+@require_role()
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, LinesPage)
+def my_transfers(args):
+    """My ledger lines, newest first."""
+    page, per_page = args["page"], args["per_page"]
+    account = ledger.resident_account(db.session, current_user.id)
+    lines = ledger.statement(db.session, account.id, limit=per_page, offset=(page - 1) * per_page)
+    return {
+        "items": lines,
+        "page": page,
+        "per_page": per_page,
+        "total": ledger.count_lines(db.session, account.id),
+    }

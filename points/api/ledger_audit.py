@@ -1,0 +1,41 @@
+"""GET /ledger/verify (town admin) and GET /ledger/head (public)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from points import ledger
+from points.api.common import require_role
+from points.extensions import db
+from points.models import Role
+
+blp = Blueprint("api_ledger", __name__, description="Ledger audit")
+
+
+class VerifyOut(ma.Schema):
+    ok = ma.fields.Boolean()
+    transfers = ma.fields.Integer()
+    head_hash = ma.fields.String()
+    problems = ma.fields.List(ma.fields.String())
+
+
+class HeadOut(ma.Schema):
+    transfers = ma.fields.Integer()
+    head_hash = ma.fields.String()
+
+
+@blp.route("/ledger/verify")
+@require_role(Role.TOWN_ADMIN)
+@blp.response(200, VerifyOut)
+def verify():
+    """Recompute every balance and the hash chain."""
+    return ledger.verify(db.session)
+
+
+@blp.route("/ledger/head")
+@blp.response(200, HeadOut)
+def head():
+    """The chain's head hash, published so anyone can check history was not rewritten."""
+    count, head_hash = ledger.head(db.session)
+    return {"transfers": count, "head_hash": head_hash}

@@ -1,0 +1,115 @@
+"""Database plumbing: SQLite pragmas, write transactions, the ledger's guards.
+
+SQLite: WAL, foreign keys, and every write transaction opened with BEGIN IMMEDIATE, because
+a deferred transaction that later upgrades to a write fails with SQLITE_BUSY whatever the
+busy timeout (SQLAlchemy's pysqlite "serializable isolation" recipe). Reads stay deferred so
+that pages don't queue behind writers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, scoped_session
+
+WRITE_OPTION = "points_write"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Run the block in one write transaction: commit at the end, roll back on any error.
+
+    A read transaction already open (say, from loading the logged-in user) is ended first,
+    so that on SQLite the write starts with BEGIN IMMEDIATE. Nested calls join the outer one.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.info.get("writing"):
+        yield session
+        return
+    if session.in_transaction():
+        session.commit()
+    session.info["writing"] = True
+    try:
+        session.connection(execution_options={WRITE_OPTION: True})
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info["writing"] = False
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+_SQLITE_GUARDS = [
+    """CREATE TRIGGER IF NOT EXISTS transfers_no_update BEFORE UPDATE ON transfers
+    BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS transfers_no_delete BEFORE DELETE ON transfers
+    BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END""",
+]
+
+_POSTGRES_GUARDS = [
+    """CREATE OR REPLACE FUNCTION transfers_append_only() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION 'transfers are append-only'; END; $$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS transfers_no_change ON transfers",
+    """CREATE TRIGGER transfers_no_change BEFORE UPDATE OR DELETE ON transfers
+    FOR EACH ROW EXECUTE FUNCTION transfers_append_only()""",
+]
+
+
+def install_ledger_guards(bind: Connection) -> None:
+    """Create the triggers that refuse UPDATE and DELETE of transfers."""
+    statements = _POSTGRES_GUARDS if bind.dialect.name == "postgresql" else _SQLITE_GUARDS
+    for statement in statements:
+        bind.execute(text(statement))
+
+
+def drop_ledger_guards(bind: Connection) -> None:
+    if bind.dialect.name == "postgresql":
+        bind.execute(text("DROP TRIGGER IF EXISTS transfers_no_change ON transfers"))
+        bind.execute(text("DROP FUNCTION IF EXISTS transfers_append_only()"))
+    else:
+        bind.execute(text("DROP TRIGGER IF EXISTS transfers_no_update"))
+        bind.execute(text("DROP TRIGGER IF EXISTS transfers_no_delete"))
+
+
+def seed_ledger_head(bind: Connection) -> None:
+    """Insert the hash chain's head row (genesis) if it is not there."""
+    exists = bind.execute(text("SELECT 1 FROM ledger_head WHERE id = 1")).first()
+    if not exists:
+        bind.execute(
+            text("INSERT INTO ledger_head (id, last_id, hash) VALUES (1, 0, :genesis)"),
+            {"genesis": "0" * 64},
+        )

@@ -1,0 +1,212 @@
+"""Demo data: a 谷来镇-style town with three villages and a few months of history.
+
+Everything goes through the domain functions and the ledger, never by writing balances.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from points import ledger
+from points.categories import ensure_categories
+from points.db import write_transaction
+from points.models import Checkin, Event, EventCategory, Role, User, utcnow
+from points.people import NewPerson, add_person, create_village
+
+PASSWORD = "pingan123"
+VILLAGES = (("谷来村", "GL01"), ("袁家岙村", "YJA02"), ("马村", "MC03"))
+SURNAMES = "张王李赵陈刘杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐袁"
+GIVEN = [
+    "建国",
+    "秀英",
+    "桂英",
+    "志强",
+    "海燕",
+    "国庆",
+    "丽华",
+    "明",
+    "伟",
+    "芳",
+    "军",
+    "敏",
+    "静",
+    "勇",
+    "杰",
+    "娟",
+    "涛",
+    "霞",
+    "平",
+    "刚",
+    "红梅",
+    "春生",
+    "金花",
+    "永康",
+    "玉兰",
+    "德华",
+    "小军",
+    "文斌",
+    "素珍",
+    "光明",
+    "福生",
+    "梅",
+    "荣",
+    "卫东",
+    "爱华",
+]
+
+TOWN_ADMIN = ("镇综治办", "13900000000")
+
+
+def _phone(prefix: str, n: int) -> str:
+    return f"{prefix}{n:08d}"
+
+
+def logins_text() -> str:
+    lines = [
+        f"演示账号 · demo logins (password 密码: {PASSWORD})",
+        f"  镇管理员 town admin      {TOWN_ADMIN[1]}",
+    ]
+    for index, (name, _code) in enumerate(VILLAGES, start=1):
+        lines.append(f"  {name}管理员 village admin  {_phone('139', index)}")
+        lines.append(f"  {name}网格员 grid worker    {_phone('139', 10 + index)}")
+    lines.append(f"  村民 resident            {_phone('138', 1)}  (and 138000000xx)")
+    return "\n".join(lines)
+
+
+def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026) -> None:
+    """Create the demo town. Deterministic for a given seed."""
+    rng = random.Random(seed)
+    with write_transaction(session):
+        ensure_categories(session)
+    villages = [create_village(session, name=n, code=c) for n, c in VILLAGES]
+    with write_transaction(session):
+        town_admin = add_person(
+            session,
+            NewPerson(TOWN_ADMIN[0], TOWN_ADMIN[1], None, Role.TOWN_ADMIN.value, password=PASSWORD),
+        )
+        admins, staff, residents = {}, {}, []
+        serial = 0
+        for index, village in enumerate(villages, start=1):
+            admins[village.id] = add_person(
+                session,
+                NewPerson(
+                    f"{village.name[:-1]}书记",
+                    _phone("139", index),
+                    village.id,
+                    Role.VILLAGE_ADMIN.value,
+                    password=PASSWORD,
+                ),
+            )
+            staff[village.id] = add_person(
+                session,
+                NewPerson(
+                    f"{rng.choice(SURNAMES)}网格员",
+                    _phone("139", 10 + index),
+                    village.id,
+                    Role.STAFF.value,
+                    password=PASSWORD,
+                ),
+            )
+            made = 0
+            household_no = 0
+            while made < residents_per_village:
+                household_no += 1
+                surname = rng.choice(SURNAMES)
+                for _member in range(min(rng.randint(1, 4), residents_per_village - made)):
+                    serial += 1
+                    made += 1
+                    residents.append(
+                        add_person(
+                            session,
+                            NewPerson(
+                                surname + rng.choice(GIVEN),
+                                _phone("138", serial),
+                                village.id,
+                                household_code=f"{village.code}-{household_no:03d}",
+                                password=PASSWORD,
+                            ),
+                        )
+                    )
+    _seed_history(session, rng, villages, staff, residents)
+    del town_admin
+
+
+def _seed_history(session, rng, villages, staff, residents) -> None:
+    """Past events with check-ins and a few adjustments over four months; upcoming events."""
+    categories = list(session.query(EventCategory).order_by(EventCategory.sort_order))
+    now = utcnow().replace(second=0, microsecond=0)
+    by_village: dict[int, list[User]] = {}
+    for person in residents:
+        by_village.setdefault(person.village_id, []).append(person)
+    start = now - timedelta(days=120)
+    plans = []
+    for village in villages:
+        for _n in range(10):
+            plans.append(
+                (start + timedelta(days=rng.randint(0, 115), hours=rng.randint(0, 10)), village)
+            )
+    plans.sort(key=lambda item: item[0])
+    for when, village in plans:
+        category = rng.choice(categories)
+        with write_transaction(session):
+            event = Event(
+                title=f"{village.name}{category.name_zh}",
+                category_id=category.id,
+                village_id=village.id,
+                starts_at=when,
+                ends_at=when + timedelta(hours=2),
+                checkin_opens_at=when - timedelta(minutes=30),
+                checkin_closes_at=when + timedelta(hours=2),
+                points=category.default_points,
+                status="closed",
+                created_by=staff[village.id].id,
+            )
+            session.add(event)
+            session.flush()
+            issuance = ledger.village_account(session, village.id, "issuance")
+            people = rng.sample(by_village[village.id], k=rng.randint(5, 14))
+            for offset, person in enumerate(people):
+                at = when + timedelta(minutes=offset)
+                checkin = Checkin(
+                    event_id=event.id,
+                    resident_id=person.id,
+                    village_id=village.id,
+                    method="self",
+                    points=event.points,
+                    created_at=at,
+                )
+                session.add(checkin)
+                session.flush()
+                moved = ledger.transfer(
+                    session,
+                    debit_id=issuance.id,
+                    credit_id=ledger.resident_account(session, person.id).id,
+                    amount=event.points,
+                    kind="award",
+                    memo=event.title,
+                    reference=f"checkin:{checkin.id}",
+                    now=at,
+                )
+                checkin.transfer_id = moved.id
+            event.checkin_count = len(people)
+    # Upcoming events, one per village and one town-wide.
+    for offset, village in enumerate([*villages, None], start=1):
+        category = categories[offset % len(categories)]
+        when = now + timedelta(days=offset, hours=2)
+        with write_transaction(session):
+            session.add(
+                Event(
+                    title=f"{village.name if village else '全镇'}{category.name_zh}",
+                    category_id=category.id,
+                    village_id=village.id if village else None,
+                    starts_at=when,
+                    ends_at=when + timedelta(hours=2),
+                    checkin_opens_at=when - timedelta(minutes=30),
+                    checkin_closes_at=when + timedelta(hours=2),
+                    points=category.default_points,
+                    status="published",
+                )
+            )

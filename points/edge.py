@@ -1,0 +1,110 @@
+"""Where domain errors become HTTP: JSON for API callers, a friendly page for browsers."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from points.errors import N_, DomainError
+from points.extensions import db
+from points.i18n import translate
+
+log = logging.getLogger(__name__)
+
+STATUS_FOR_CATEGORY = {
+    "invalid": 422,
+    "conflict": 409,
+    "not_found": 404,
+    "forbidden": 403,
+    "gone": 410,
+    "rate": 429,
+}
+
+# Chinese msgids for the HTTP errors a page or API caller can meet.
+HTTP_MESSAGES = {
+    400: N_("请求格式不对。"),
+    401: N_("请先登录。"),
+    403: N_("您没有权限进行这项操作。"),
+    404: N_("页面或数据不存在。"),
+    405: N_("不支持这种请求方式。"),
+    409: N_("与当前状态冲突，请刷新后再试。"),
+    413: N_("上传的文件太大。"),
+    415: N_("不支持这种内容格式。"),
+    422: N_("输入有误，请检查后再提交。"),
+    429: N_("操作太频繁，请稍后再试。"),
+    500: N_("系统出错了，我们会尽快处理。"),
+    503: N_("系统繁忙，请稍后再试。"),
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, message: str, errors: dict | None = None, reason: str = ""):
+    """Answer an error in the caller's form: the JSON error shape or the error page."""
+    name = _status_name(status)
+    if wants_json():
+        body = {"code": status, "status": name, "message": message, "errors": errors or {}}
+        if reason:
+            body["reason"] = reason
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message, errors=errors), status
+
+
+def _status_name(status: int) -> str:
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    return HTTP_STATUS_CODES.get(status, "Error")
+
+
+def message_for_status(status: int) -> str:
+    return translate(HTTP_MESSAGES.get(status, HTTP_MESSAGES[500]))
+
+
+def handle_domain_error(error: DomainError):
+    db.session.rollback()
+    status = STATUS_FOR_CATEGORY.get(error.category, 400)
+    return error_response(status, error.message, {"reason": error.code}, reason=error.code)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    message = data.get("message") or message_for_status(status)
+    errors = data.get("errors") or data.get("messages")
+    if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
+        errors = {k: v for part in errors.values() for k, v in part.items()} or errors
+    response, code = error_response(status, message, errors)
+    headers = data.get("headers") or {}
+    if status == 429 and hasattr(error, "retry_after"):
+        headers = {**headers}
+    for key, value in headers.items():
+        response.headers[key] = value
+    return response, code
+
+
+def handle_database_error(error: SQLAlchemyError):
+    log.warning("database error answered as 503: %s", error)
+    db.session.rollback()
+    return error_response(503, message_for_status(503), reason="database_busy")
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error")
+    db.session.rollback()
+    return error_response(500, message_for_status(500))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(SQLAlchemyError, handle_database_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

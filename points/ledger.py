@@ -1,0 +1,458 @@
+"""The double-entry points ledger: transfer, hold, post, void, verify.
+
+Every function here expects to run inside `write_transaction` (or a test's transaction) and
+never commits. Each write locks the accounts it touches in id order, then the chain head,
+and only then reads what it decides on (pretix PR #6067). Counters change only through
+guarded relative UPDATEs; the accounts table's CHECK constraint is the last guard.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from points import earned
+from points.errors import (
+    DuplicateReference,
+    IdempotencyConflict,
+    InsufficientPoints,
+    InvalidAmount,
+    InvalidInput,
+    NotPending,
+    UnknownAccount,
+)
+from points.models import Account, LedgerHead, Transfer, utcnow
+from points.models.ledger import TRANSFER_KINDS
+
+GENESIS_HASH = "0" * 64
+MAX_AMOUNT = 1_000_000
+HEAD_ID = 1
+
+
+# --- accounts ---------------------------------------------------------------------------
+def open_account(
+    session: Session, kind: str, village_id: int | None, user_id: int | None = None
+) -> Account:
+    """Create an account (flushed, so it has an id)."""
+    account = Account(kind=kind, village_id=village_id, user_id=user_id)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def resident_account(session: Session, user_id: int) -> Account:
+    account = session.scalar(select(Account).where(Account.user_id == user_id))
+    if account is None:
+        raise UnknownAccount(account_id=f"user:{user_id}")
+    return account
+
+
+def village_account(session: Session, village_id: int, kind: str) -> Account:
+    """Return the village's issuance or redeemed account, opening it on first use."""
+    account = session.scalar(
+        select(Account).where(
+            Account.village_id == village_id, Account.kind == kind, Account.user_id.is_(None)
+        )
+    )
+    return account or open_account(session, kind, village_id)
+
+
+# --- writing ----------------------------------------------------------------------------
+def check_amount(amount: object) -> int:
+    """Return amount if it is a whole number of points the ledger accepts."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise InvalidAmount(limit=MAX_AMOUNT)
+    if not 0 < amount <= MAX_AMOUNT:
+        raise InvalidAmount(limit=MAX_AMOUNT)
+    return amount
+
+
+def transfer(
+    session: Session,
+    *,
+    debit_id: int,
+    credit_id: int,
+    amount: int,
+    kind: str,
+    memo: str = "",
+    reference: str | None = None,
+    idempotency_key: str | None = None,
+    actor_id: int | None = None,
+    pending: bool = False,
+    now: datetime | None = None,
+) -> Transfer:
+    """Move `amount` points from the debit to the credit account; `pending` only holds them.
+
+    Same idempotency key and same fields: the original transfer comes back and nothing is
+    written. Same key, other fields: IdempotencyConflict. A used reference: DuplicateReference.
+    """
+    check_amount(amount)
+    if kind not in TRANSFER_KINDS:
+        raise InvalidInput(detail=f"kind {kind!r}")
+    if debit_id == credit_id:
+        raise InvalidInput(detail="debit and credit are the same account")
+    accounts = _lock_accounts(session, debit_id, credit_id)
+    head = _lock_head(session)
+    phase = "pending" if pending else "single"
+    if idempotency_key is not None:
+        earlier = session.scalar(
+            select(Transfer).where(Transfer.idempotency_key == idempotency_key)
+        )
+        if earlier is not None:
+            same = (
+                earlier.debit_account_id == debit_id
+                and earlier.credit_account_id == credit_id
+                and earlier.amount == amount
+                and earlier.kind == kind
+                and earlier.phase == phase
+                and earlier.memo == memo
+                and earlier.reference == reference
+            )
+            if not same:
+                raise IdempotencyConflict()
+            return earlier
+    if reference is not None:
+        earlier = session.scalar(select(Transfer).where(Transfer.reference == reference))
+        if earlier is not None:
+            raise DuplicateReference(reference=reference, transfer_id=earlier.id)
+
+    debit_column = "debits_pending" if pending else "debits_posted"
+    credit_column = "credits_pending" if pending else "credits_posted"
+    _debit(session, accounts[debit_id], debit_column, amount)
+    _add(session, credit_id, credit_column, amount)
+    created = _append(
+        session,
+        head,
+        debit_account_id=debit_id,
+        credit_account_id=credit_id,
+        amount=amount,
+        kind=kind,
+        phase=phase,
+        pending_id=None,
+        reference=reference,
+        idempotency_key=idempotency_key,
+        memo=memo,
+        actor_id=actor_id,
+        created_at=now or utcnow(),
+    )
+    if not pending:
+        earned.record(session, created, accounts[debit_id], accounts[credit_id])
+    return created
+
+
+def post_pending(
+    session: Session, pending_id: int, *, actor_id: int | None = None, memo: str = ""
+) -> Transfer:
+    """Turn a hold into a posted transfer of the same amount."""
+    return _resolve(session, pending_id, "post", actor_id=actor_id, memo=memo)
+
+
+def void_pending(
+    session: Session, pending_id: int, *, actor_id: int | None = None, memo: str = ""
+) -> Transfer:
+    """Release a hold: the points become available again."""
+    return _resolve(session, pending_id, "void", actor_id=actor_id, memo=memo)
+
+
+def _resolve(
+    session: Session, pending_id: int, phase: str, *, actor_id: int | None, memo: str
+) -> Transfer:
+    held = session.get(Transfer, pending_id)
+    if held is None or held.phase != "pending":
+        raise NotPending()
+    accounts = _lock_accounts(session, held.debit_account_id, held.credit_account_id)
+    head = _lock_head(session)
+    if session.scalar(select(Transfer.id).where(Transfer.pending_id == pending_id)) is not None:
+        raise NotPending()
+    amount = held.amount
+    _add(session, held.debit_account_id, "debits_pending", -amount)
+    _add(session, held.credit_account_id, "credits_pending", -amount)
+    if phase == "post":
+        _add(session, held.debit_account_id, "debits_posted", amount)
+        _add(session, held.credit_account_id, "credits_posted", amount)
+    created = _append(
+        session,
+        head,
+        debit_account_id=held.debit_account_id,
+        credit_account_id=held.credit_account_id,
+        amount=amount,
+        kind=held.kind,
+        phase=phase,
+        pending_id=pending_id,
+        reference=None,
+        idempotency_key=None,
+        memo=memo,
+        actor_id=actor_id,
+        created_at=utcnow(),
+    )
+    if phase == "post":
+        earned.record(
+            session, created, accounts[held.debit_account_id], accounts[held.credit_account_id]
+        )
+    return created
+
+
+def _lock_accounts(session: Session, *ids: int) -> dict[int, Account]:
+    """Lock the accounts in id order (FOR UPDATE on PostgreSQL; SQLite holds its write lock)."""
+    wanted = sorted(set(ids))
+    rows = session.scalars(
+        select(Account)
+        .where(Account.id.in_(wanted))
+        .order_by(Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    found = {account.id: account for account in rows}
+    for account_id in wanted:
+        if account_id not in found:
+            raise UnknownAccount(account_id=account_id)
+    return found
+
+
+def _lock_head(session: Session) -> LedgerHead:
+    head = session.scalar(
+        select(LedgerHead)
+        .where(LedgerHead.id == HEAD_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if head is None:
+        head = LedgerHead(id=HEAD_ID, last_id=0, hash=GENESIS_HASH)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def _debit(session: Session, account: Account, column: str, amount: int) -> None:
+    """Add to a debit counter; a resident's available points may not fall below zero."""
+    col = getattr(Account, column)
+    statement = update(Account).where(Account.id == account.id).values({column: col + amount})
+    if account.kind == "resident":
+        available = Account.credits_posted - Account.debits_posted - Account.debits_pending
+        statement = statement.where(available >= amount)
+    try:
+        result = session.execute(statement, execution_options={"synchronize_session": False})
+    except IntegrityError as exc:  # the CHECK constraint: should be unreachable
+        raise InsufficientPoints(needed=amount, available=account.available) from exc
+    if result.rowcount != 1:
+        raise InsufficientPoints(needed=amount, available=account.available)
+    session.expire(account)
+
+
+def _add(session: Session, account_id: int, column: str, amount: int) -> None:
+    col = getattr(Account, column)
+    session.execute(
+        update(Account).where(Account.id == account_id).values({column: col + amount}),
+        execution_options={"synchronize_session": False},
+    )
+    cached = session.identity_map.get((Account, (account_id,), None))
+    if cached is not None:
+        session.expire(cached)
+
+
+def canonical(t: Transfer) -> str:
+    """The fields a transfer's hash covers, in a fixed order and encoding."""
+    return json.dumps(
+        [
+            t.id,
+            t.created_at.isoformat(timespec="microseconds"),
+            t.debit_account_id,
+            t.credit_account_id,
+            t.amount,
+            t.kind,
+            t.phase,
+            t.pending_id,
+            t.reference,
+            t.idempotency_key,
+            t.memo,
+            t.actor_id,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def chain_hash(prev_hash: str, t: Transfer) -> str:
+    return hashlib.sha256((prev_hash + canonical(t)).encode()).hexdigest()
+
+
+def _append(session: Session, head: LedgerHead, **fields) -> Transfer:
+    created = Transfer(id=head.last_id + 1, prev_hash=head.hash, **fields)
+    created.hash = chain_hash(head.hash, created)
+    session.add(created)
+    head.last_id = created.id
+    head.hash = created.hash
+    session.flush()
+    return created
+
+
+# --- reading ----------------------------------------------------------------------------
+def head(session: Session) -> tuple[int, str]:
+    """Return (number of transfers, head hash)."""
+    row = session.get(LedgerHead, HEAD_ID)
+    return (row.last_id, row.hash) if row else (0, GENESIS_HASH)
+
+
+@dataclass
+class StatementLine:
+    id: int
+    amount: int
+    kind: str
+    memo: str
+    created_at: datetime
+    status: str
+
+
+def statement(
+    session: Session,
+    account_id: int,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    before_id: int | None = None,
+) -> list[StatementLine]:
+    """Return an account's ledger lines, newest first, as the resident sees them."""
+    resolution = aliased(Transfer)
+    query = (
+        select(Transfer, resolution.phase)
+        .outerjoin(resolution, resolution.pending_id == Transfer.id)
+        .where(
+            or_(Transfer.debit_account_id == account_id, Transfer.credit_account_id == account_id),
+            Transfer.phase.in_(("single", "pending")),
+        )
+        .order_by(Transfer.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    if before_id is not None:
+        query = query.where(Transfer.id < before_id)
+    lines = []
+    for t, resolved in session.execute(query):
+        if t.phase == "single" or resolved == "post":
+            status = "posted"
+        else:
+            status = "voided" if resolved == "void" else "pending"
+        sign = 1 if t.credit_account_id == account_id else -1
+        lines.append(StatementLine(t.id, sign * t.amount, t.kind, t.memo, t.created_at, status))
+    return lines
+
+
+def count_lines(session: Session, account_id: int) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Transfer)
+        .where(
+            or_(Transfer.debit_account_id == account_id, Transfer.credit_account_id == account_id),
+            Transfer.phase.in_(("single", "pending")),
+        )
+    )
+
+
+# --- verifying --------------------------------------------------------------------------
+@dataclass
+class Verification:
+    ok: bool
+    transfers: int
+    head_hash: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def first_problem(self) -> str | None:
+        return self.problems[0] if self.problems else None
+
+
+def verify(session: Session, *, max_problems: int = 50) -> Verification:
+    """Recompute every balance and the hash chain from the transfers and compare."""
+    problems: list[str] = []
+    counters: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    pending: dict[int, Transfer] = {}
+    resolved: set[int] = set()
+    prev = GENESIS_HASH
+    expected_id = 0
+    for t in session.scalars(
+        select(Transfer).order_by(Transfer.id).execution_options(yield_per=5000)
+    ):
+        expected_id += 1
+        if t.id != expected_id:
+            problems.append(f"transfer {t.id}: expected id {expected_id} (a gap in the chain)")
+            expected_id = t.id
+        if t.prev_hash != prev:
+            problems.append(f"transfer {t.id}: prev_hash does not match transfer {t.id - 1}")
+        if chain_hash(t.prev_hash, t) != t.hash:
+            problems.append(f"transfer {t.id}: hash does not match its fields (altered)")
+        prev = t.hash
+        if t.amount <= 0:
+            problems.append(f"transfer {t.id}: amount {t.amount} is not positive")
+        debit, credit = counters[t.debit_account_id], counters[t.credit_account_id]
+        if t.phase == "single":
+            debit[0] += t.amount
+            credit[1] += t.amount
+        elif t.phase == "pending":
+            debit[2] += t.amount
+            credit[3] += t.amount
+            pending[t.id] = t
+        else:
+            held = pending.get(t.pending_id)
+            if held is None or t.pending_id in resolved:
+                problems.append(f"transfer {t.id}: resolves {t.pending_id}, not an open hold")
+            elif (held.amount, held.debit_account_id, held.credit_account_id) != (
+                t.amount,
+                t.debit_account_id,
+                t.credit_account_id,
+            ):
+                problems.append(f"transfer {t.id}: differs from the hold {t.pending_id}")
+            resolved.add(t.pending_id)
+            debit[2] -= t.amount
+            credit[3] -= t.amount
+            if t.phase == "post":
+                debit[0] += t.amount
+                credit[1] += t.amount
+        session.expunge(t)
+        if len(problems) >= max_problems:
+            break
+    total = 0
+    for account in session.scalars(select(Account).order_by(Account.id)):
+        want = counters.get(account.id, [0, 0, 0, 0])
+        have = [
+            account.debits_posted,
+            account.credits_posted,
+            account.debits_pending,
+            account.credits_pending,
+        ]
+        if want != have:
+            problems.append(
+                f"account {account.id}: stored {have} but transfers give {want} "
+                "(debits/credits posted, debits/credits pending)"
+            )
+        total += account.balance
+        if account.kind == "resident" and account.available < 0:
+            problems.append(f"account {account.id}: available {account.available} < 0")
+    if total != 0:
+        problems.append(f"balances sum to {total}, not 0")
+    count, head_hash = head(session)
+    if count != expected_id or head_hash != prev:
+        problems.append(
+            f"chain head says {count} transfers / {head_hash[:12]}…, "
+            f"transfers end at {expected_id} / {prev[:12]}…"
+        )
+    return Verification(not problems, expected_id, prev, problems[:max_problems])
+
+
+def unresolved_holds(session: Session, account_id: int) -> int:
+    """Sum of pending debits still open on an account, recomputed from transfers."""
+    resolution = aliased(Transfer)
+    return session.scalar(
+        select(func.coalesce(func.sum(Transfer.amount), 0))
+        .outerjoin(resolution, resolution.pending_id == Transfer.id)
+        .where(
+            and_(Transfer.debit_account_id == account_id, Transfer.phase == "pending"),
+            resolution.id.is_(None),
+        )
+    )

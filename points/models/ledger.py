@@ -1,0 +1,105 @@
+"""The ledger's tables: accounts, append-only transfers, the chain head.
+
+Account counters follow TigerBeetle: a balance is credits_posted - debits_posted and a
+resident's available points are that minus debits_pending.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from points.extensions import db
+from points.models.base import utcnow
+
+ACCOUNT_KINDS = ("resident", "issuance", "redeemed")
+TRANSFER_KINDS = ("award", "redeem", "adjust", "reverse", "expire")
+TRANSFER_PHASES = ("single", "pending", "post", "void")
+
+
+class Account(db.Model):
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint("kind in ('resident', 'issuance', 'redeemed')", name="kind"),
+        # The last guard: a resident can never spend what they do not have.
+        CheckConstraint(
+            "kind <> 'resident' or credits_posted - debits_posted - debits_pending >= 0",
+            name="resident_not_overdrawn",
+        ),
+        CheckConstraint(
+            "debits_posted >= 0 and credits_posted >= 0 and debits_pending >= 0 "
+            "and credits_pending >= 0",
+            name="counters_not_negative",
+        ),
+        Index("ix_accounts_village_kind", "village_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    debits_posted: Mapped[int] = mapped_column(BigInteger, default=0)
+    credits_posted: Mapped[int] = mapped_column(BigInteger, default=0)
+    debits_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    credits_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def balance(self) -> int:
+        return self.credits_posted - self.debits_posted
+
+    @property
+    def available(self) -> int:
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
+
+class Transfer(db.Model):
+    """One immutable movement of points. A database trigger refuses UPDATE and DELETE.
+
+    Two-phase transfers are three rows: a `pending` hold, later resolved by exactly one
+    `post` or `void` row naming it in `pending_id` (unique, so two resolutions can't both win).
+    The id is the transfer's position in the hash chain.
+    """
+
+    __tablename__ = "transfers"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("debit_account_id <> credit_account_id", name="distinct_accounts"),
+        CheckConstraint("kind in ('award', 'redeem', 'adjust', 'reverse', 'expire')", name="kind"),
+        CheckConstraint("phase in ('single', 'pending', 'post', 'void')", name="phase"),
+        CheckConstraint(
+            "(phase in ('post', 'void')) = (pending_id is not null)", name="resolution"
+        ),
+        Index("ix_transfers_debit", "debit_account_id", "id"),
+        Index("ix_transfers_credit", "credit_account_id", "id"),
+        Index("ix_transfers_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    debit_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    credit_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    phase: Mapped[str] = mapped_column(String(8), default="single")
+    pending_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("transfers.id"), unique=True
+    )
+    reference: Mapped[str | None] = mapped_column(String(120), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LedgerHead(db.Model):
+    """The single row holding the chain's head: locking it orders every append."""
+
+    __tablename__ = "ledger_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[str] = mapped_column(String(64))

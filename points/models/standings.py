@@ -1,0 +1,33 @@
+"""Points earned per resident and period, kept beside every transfer for the leaderboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from points.extensions import db
+
+
+class EarnedTotal(db.Model):
+    """Points a resident earned in a period ('all', 'y2026', 'm2026-11', Asia/Shanghai).
+
+    `reached_at` is when the total last changed: of two equal totals, the earlier one
+    reached it first and ranks first.
+    """
+
+    __tablename__ = "earned_totals"
+    __table_args__ = (
+        UniqueConstraint("period", "resident_id"),
+        Index("ix_earned_period_rank", "period", "points", "reached_at"),
+        Index("ix_earned_period_village_rank", "period", "village_id", "points", "reached_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+    reached_at: Mapped[datetime]

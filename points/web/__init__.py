@@ -1,0 +1,36 @@
+"""Server-rendered pages: public, resident, staff and admin; thin over the domain."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show a stored UTC time in Asia/Shanghai."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime(fmt)
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张*丰, 张三 → 张*; names are masked wherever the public can see them."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def init_app(app: Flask) -> None:
+    from points.web import account, nav, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(account.bp)
+    nav.init_app(app)
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["mask_name"] = mask_name

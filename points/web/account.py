@@ -1,0 +1,70 @@
+"""Log in, log out and "my points"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from points import ledger, standing
+from points.errors import UnknownAccount
+from points.extensions import db, limiter
+from points.i18n import translate
+from points.people import authenticate
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only follow same-site paths after login."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def home_for(user) -> str:
+    if user.is_staff:
+        return url_for("auth.my_points")
+    return url_for("auth.my_points")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    "10 per minute", methods=["POST"], deduct_when=lambda response: response.status_code == 401
+)
+def login():
+    """Log in with phone number and password."""
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "POST":
+        user = authenticate(
+            db.session, request.form.get("phone", ""), request.form.get("password", "")
+        )
+        if user is None:
+            flash(translate("手机号或密码不对。"), "error")
+            return render_template(
+                "login.html", next=next_url, phone=request.form.get("phone", "")
+            ), 401
+        login_user(user, remember=True)
+        return redirect(next_url or home_for(user))
+    return render_template("login.html", next=next_url, phone="")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/me")
+@login_required
+def my_points():
+    """Balance, available points, level and history."""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    info = standing.summary(db.session, current_user)
+    lines, total = [], 0
+    try:
+        account = ledger.resident_account(db.session, current_user.id)
+        lines = ledger.statement(db.session, account.id, limit=20, offset=(page - 1) * 20)
+        total = ledger.count_lines(db.session, account.id)
+    except UnknownAccount:
+        pass
+    return render_template("my_points.html", info=info, lines=lines, page=page, total=total)

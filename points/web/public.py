@@ -1,0 +1,41 @@
+"""Pages anyone can open: home, language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from sqlalchemy import func, select
+
+from points import ledger
+from points.extensions import db
+from points.i18n import LANGUAGES
+from points.models import User, Village
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def home():
+    """Show what the scheme is, its numbers and the ledger's head hash."""
+    count, head_hash = ledger.head(db.session)
+    villages = db.session.scalar(select(func.count()).select_from(Village))
+    residents = db.session.scalar(select(func.count()).select_from(User))
+    return render_template(
+        "home.html", transfers=count, head_hash=head_hash, villages=villages, residents=residents
+    )
+
+
+@bp.route("/lang/<code>")
+def switch_language(code: str):
+    """Switch the pages to another language and go back where the reader was."""
+    if code in LANGUAGES:
+        session["lang"] = code
+    target = request.args.get("next") or request.referrer or url_for("public.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.home")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():
+    db.session.execute(select(1))
+    return {"ok": True}
