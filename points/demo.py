@@ -6,7 +6,9 @@ Everything goes through the domain functions and the ledger, never by writing ba
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 
 from sqlalchemy.orm import Session
 
@@ -131,7 +133,24 @@ def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026)
                         )
                     )
     _seed_history(session, rng, villages, staff, residents)
-    del town_admin
+    people = DemoPeople(town_admin, villages, admins, staff, residents)
+    for name in FEATURE_STEPS:
+        import_module(name).seed_demo(session, rng, people)
+
+
+@dataclass
+class DemoPeople:
+    """What later demo steps build on."""
+
+    town_admin: User
+    villages: list
+    admins: dict  # village id -> village admin
+    staff: dict  # village id -> grid worker
+    residents: list
+
+
+# Modules with a `seed_demo(session, rng, people)` run after the core demo; a feature adds its own.
+FEATURE_STEPS: list[str] = []
 
 
 def _seed_history(session, rng, villages, staff, residents) -> None:

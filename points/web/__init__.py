@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -26,11 +27,18 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def init_app(app: Flask) -> None:
-    from points.web import account, nav, public
+# Each module here exposes `bp`; a feature adds its module to this list.
+BLUEPRINT_MODULES = [
+    "points.web.public",
+    "points.web.account",
+]
 
-    app.register_blueprint(public.bp)
-    app.register_blueprint(account.bp)
+
+def init_app(app: Flask) -> None:
+    from points.web import nav
+
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(name).bp)
     nav.init_app(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["mask_name"] = mask_name
