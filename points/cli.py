@@ -107,18 +107,50 @@ def backup_command(path: str) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(url.database)
-        dest = sqlite3.connect(target)
+        _backup_sqlite(url.database, target)
+    else:
+        _backup_postgres(url, target)
+    click.echo(f"backup written to {target}")
+
+
+def _backup_sqlite(database: str | None, target: Path) -> None:
+    """Copy a live SQLite database with its online backup API (safe while others write)."""
+    if not database or not Path(database).exists():
+        raise click.ClickException(f"no SQLite database at {database}")
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    dest = sqlite3.connect(target)
+    try:
         with dest:
             source.backup(dest)
+    finally:
         dest.close()
         source.close()
-    else:
-        if not shutil.which("pg_dump"):
-            raise click.ClickException("pg_dump is not installed")
-        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run(["pg_dump", "--format=custom", "--file", str(target), plain], check=True)
-    click.echo(f"backup written to {target}")
+
+
+def _backup_postgres(url, target: Path) -> None:
+    """Run pg_dump (custom format); say plainly why it failed, e.g. a version mismatch."""
+    if not shutil.which("pg_dump"):
+        raise click.ClickException(
+            "pg_dump is not installed (Debian: apt-get install postgresql-client)"
+        )
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    done = subprocess.run(
+        ["pg_dump", "--format=custom", "--file", str(target), plain],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 0:
+        return
+    target.unlink(missing_ok=True)  # never leave a half-written backup that looks whole
+    detail = done.stderr.strip()
+    if url.password:
+        detail = detail.replace(str(url.password), "***")
+    if "version mismatch" in detail:
+        raise click.ClickException(
+            "pg_dump is older than the PostgreSQL server; install the postgresql-client "
+            f"matching the server's major version. pg_dump said: {detail}"
+        )
+    raise click.ClickException(f"pg_dump failed (exit {done.returncode}): {detail}")
 
 
 COMMANDS = [

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from points.errors import N_, DomainError
 from points.extensions import db
 from points.i18n import translate
+from points.input_messages import first_problem, localize_errors
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,23 @@ def handle_http_exception(error: HTTPException):
     message = data.get("message") or message_for_status(status)
     errors = data.get("errors") or data.get("messages")
     if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
-        errors = {k: v for part in errors.values() for k, v in part.items()} or errors
+        # {"json": {"amount": [...]}} → {"amount": [...]}; a bare list ("Invalid JSON body.")
+        # stays under its location.
+        flat = {}
+        for location, part in errors.items():
+            if isinstance(part, dict):
+                flat.update(part)
+            else:
+                flat[location] = part
+        errors = flat or errors
+    if errors:
+        errors = localize_errors(errors)
+        problem = first_problem(errors)
+        if problem and not data.get("message"):
+            field, said = problem
+            if field.split(".")[0] in ("_schema", "json", "query", "form", "files", "headers"):
+                field = ""  # not a field of the caller's: say just the problem
+            message = translate(N_("输入有误：%(field)s %(problem)s"), field=field, problem=said)
     response, code = error_response(status, message, errors)
     headers = data.get("headers") or {}
     if status == 429 and hasattr(error, "retry_after"):

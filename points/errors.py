@@ -76,6 +76,12 @@ class NotPending(DomainError):
     template = N_("这笔冻结积分已经处理过了。")
 
 
+class NotReversible(DomainError):
+    code = "not_reversible"
+    category = "conflict"
+    template = N_("第 %(transfer_id)s 笔转账不能冲正（冻结中或本身就是冲正）。")
+
+
 # --- people ---------------------------------------------------------------------------
 class NotFound(DomainError):
     code = "not_found"

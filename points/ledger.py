@@ -25,7 +25,9 @@ from points.errors import (
     InsufficientPoints,
     InvalidAmount,
     InvalidInput,
+    NotFound,
     NotPending,
+    NotReversible,
     UnknownAccount,
 )
 from points.models import Account, LedgerHead, Transfer, utcnow
@@ -87,11 +89,14 @@ def transfer(
     actor_id: int | None = None,
     pending: bool = False,
     now: datetime | None = None,
+    earned_as: str | None = None,
 ) -> Transfer:
     """Move `amount` points from the debit to the credit account; `pending` only holds them.
 
     Same idempotency key and same fields: the original transfer comes back and nothing is
     written. Same key, other fields: IdempotencyConflict. A used reference: DuplicateReference.
+    `earned_as` is the kind the transfer counts as for earned points (a reversal counts as
+    the kind it reverses, so reversing a redemption refund never adds to "earned").
     """
     check_amount(amount)
     if kind not in TRANSFER_KINDS:
@@ -143,8 +148,42 @@ def transfer(
         created_at=now or utcnow(),
     )
     if not pending:
-        earned.record(session, created, accounts[debit_id], accounts[credit_id])
+        earned.record(
+            session, created, accounts[debit_id], accounts[credit_id], kind=earned_as or kind
+        )
     return created
+
+
+def reverse(
+    session: Session,
+    transfer_id: int,
+    *,
+    memo: str = "",
+    actor_id: int | None = None,
+    idempotency_key: str | None = None,
+) -> Transfer:
+    """Undo a posted transfer with a compensating one (reference `reverse:<id>`, so only once).
+
+    Holds can't be reversed (void them); a reversal can't be reversed. Reversing points a
+    resident has already spent fails with InsufficientPoints: their balance never goes below 0.
+    """
+    original = session.get(Transfer, transfer_id)
+    if original is None:
+        raise NotFound(what=f"转账 {transfer_id}")
+    if original.phase not in ("single", "post") or original.kind == "reverse":
+        raise NotReversible(transfer_id=transfer_id)
+    return transfer(
+        session,
+        debit_id=original.credit_account_id,
+        credit_id=original.debit_account_id,
+        amount=original.amount,
+        kind="reverse",
+        memo=memo,
+        reference=f"reverse:{original.id}",
+        idempotency_key=idempotency_key,
+        actor_id=actor_id,
+        earned_as=original.kind,
+    )
 
 
 def post_pending(
