@@ -24,14 +24,9 @@ def periods_for(moment: datetime) -> tuple[str, str, str]:
     return ("all", f"y{local.year}", f"m{local.year}-{local.month:02d}")
 
 
-def earned_delta(
-    t: Transfer, debit: Account, credit: Account, kind: str | None = None
-) -> tuple[int | None, int]:
-    """Return (user id, change in earned points) for a posted transfer, or (None, 0).
-
-    `kind` overrides the transfer's own kind (a reversal counts as what it reverses).
-    """
-    if (kind or t.kind) not in EARNING_KINDS:
+def earned_delta(t: Transfer, debit: Account, credit: Account) -> tuple[int | None, int]:
+    """Return (user id, change in earned points) for a posted transfer, or (None, 0)."""
+    if t.kind not in EARNING_KINDS:
         return None, 0
     if credit.kind == "resident":
         return credit.user_id, t.amount
@@ -40,11 +35,8 @@ def earned_delta(
     return None, 0
 
 
-def record(
-    session: Session, t: Transfer, debit: Account, credit: Account, kind: str | None = None
-) -> None:
-    """Add a posted transfer's effect to its resident's earned totals (same transaction)."""
-    user_id, delta = earned_delta(t, debit, credit, kind)
+def record(session: Session, t: Transfer, debit: Account, credit: Account) -> None:
+    user_id, delta = earned_delta(t, debit, credit)
     if not user_id or not delta:
         return
     keys = periods_for(t.created_at)

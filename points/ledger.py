@@ -147,10 +147,9 @@ def transfer(
         actor_id=actor_id,
         created_at=now or utcnow(),
     )
-    if not pending:
-        earned.record(
-            session, created, accounts[debit_id], accounts[credit_id], kind=earned_as or kind
-        )
+    # A reversal of a redemption or expiry gives points back but never counts as earned.
+    if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
+        earned.record(session, created, accounts[debit_id], accounts[credit_id])
     return created
 
 
