@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
-from flask import Flask, current_app, has_app_context, request
+from flask import Flask, current_app, g, has_app_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select
@@ -135,6 +135,14 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _forget_cached_user() -> None:
+    # Flask runs a request inside an app context that is already pushed (tests, CLI), and so
+    # with that context's `g`: Flask-Login's cached user would leak from one request into the
+    # next, e.g. a request with another bearer token or with none would act as the first user.
+    g.pop("_login_user", None)
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    app.before_request(_forget_cached_user)
