@@ -47,6 +47,8 @@ class ResidentOut(ma.Schema):
 
 
 class ResidentDetail(ResidentOut):
+    # Dumped from _with_balance's dict, where ResidentOut has already worked the code out.
+    household_code = ma.fields.String(allow_none=True)
     balance = ma.fields.Integer()
     available = ma.fields.Integer()
 
