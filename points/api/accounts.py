@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from points import ledger, standing
 from points.api.common import PageArgs, require_role
+from points.errors import UnknownAccount
 from points.extensions import db
 
 blp = Blueprint("api_me", __name__, description="My points")
@@ -58,7 +59,10 @@ def me():
 def my_transfers(args):
     """My ledger lines, newest first."""
     page, per_page = args["page"], args["per_page"]
-    account = ledger.resident_account(db.session, current_user.id)
+    try:
+        account = ledger.resident_account(db.session, current_user.id)
+    except UnknownAccount:  # a town admin has no points account: an empty history
+        return {"items": [], "page": page, "per_page": per_page, "total": 0}
     lines = ledger.statement(db.session, account.id, limit=per_page, offset=(page - 1) * per_page)
     return {
         "items": lines,
