@@ -1,5 +1,9 @@
 """Does the app start as `make run` starts it, and does a browser see it in Chinese?"""
 
+import json
+import os
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -22,3 +26,93 @@ def test_a_phone_browser_logs_in_and_sees_its_points(live_server, page, town):
     page.wait_for_url("**/me")
     assert page.locator("[data-testid=balance]").inner_text() == "0"
     assert "我的积分" in page.content()
+
+
+# --- the whole `make run` path: init-db, seed-demo --if-empty, gunicorn ------------------
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """A fresh SQLite database set up by the commands `make run` runs, then served."""
+    from conftest import ROOT, start_server, stop_server
+
+    folder = tmp_path_factory.mktemp("make-run")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'points.sqlite3'}",
+        "INSTANCE_PATH": str(folder),
+    }
+    for command in (["init-db"], ["seed-demo", "--if-empty"], ["seed-demo", "--if-empty"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert "跳过" in done.stdout  # the second seed-demo --if-empty left the demo alone
+    server = start_server(env["DATABASE_URL"], folder / "served")
+    yield server, env
+    stop_server(server)
+
+
+def test_make_run_serves_the_demo_town_in_chinese_with_a_sound_ledger(demo_server):
+    from conftest import ROOT
+
+    server, env = demo_server
+    with urllib.request.urlopen(server.url + "/", timeout=10) as answer:
+        home = answer.read().decode()
+    assert 'lang="zh-CN"' in home and "平安积分" in home
+    villages = json.loads(urllib.request.urlopen(server.url + "/api/v1/villages").read())
+    assert {v["name"] for v in villages} == {"谷来村", "袁家岙村", "马村"}
+    head = json.loads(urllib.request.urlopen(server.url + "/api/v1/ledger/head").read())
+    assert head["transfers"] > 0 and head["head_hash"] in home
+    verified = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "verify-ledger"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith(
+        f"OK: {head['transfers']} transfers, head {head['head_hash']}"
+    )
+
+
+def test_a_demo_resident_logs_in_through_the_api_and_sees_points(demo_server):
+    server, _env = demo_server
+    request = urllib.request.Request(
+        server.url + "/api/v1/auth/token",
+        data=json.dumps({"phone": "13800000001", "password": "pingan123"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    token = json.loads(urllib.request.urlopen(request, timeout=10).read())["token"]
+    me = json.loads(
+        urllib.request.urlopen(
+            urllib.request.Request(
+                server.url + "/api/v1/me", headers={"Authorization": f"Bearer {token}"}
+            ),
+            timeout=10,
+        ).read()
+    )
+    assert me["balance"] >= 0 and me["lifetime_points"] > 0
+
+
+@pytest.mark.browser
+def test_the_api_docs_render_with_no_request_leaving_the_server(demo_server, page):
+    server, _env = demo_server
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(server.url):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(server.url + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+    assert "/api/v1/adjustments" in page.content()
+    assert outside == []
