@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -29,11 +30,23 @@ def test_a_phone_browser_logs_in_and_sees_its_points(live_server, page, town):
 
 
 # --- the whole `make run` path: init-db, seed-demo --if-empty, gunicorn ------------------
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """A fresh SQLite database set up by the commands `make run` runs, then served."""
-    from conftest import ROOT, start_server, stop_server
+ROOT = Path(__file__).resolve().parents[2]
 
+
+def root_conftest(config):
+    """The root tests/conftest.py module, whatever `conftest` means in sys.modules just now.
+
+    Every test folder has a conftest.py outside any package, so `import conftest` gives
+    whichever was loaded last; pytest keeps each one registered under its path.
+    """
+    return config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, pytestconfig):
+    """A fresh SQLite database set up by the commands `make run` runs, then served."""
+    helpers = root_conftest(pytestconfig)
+    start_server, stop_server = helpers.start_server, helpers.stop_server
     folder = tmp_path_factory.mktemp("make-run")
     env = {
         **os.environ,
@@ -57,8 +70,6 @@ def demo_server(tmp_path_factory):
 
 
 def test_make_run_serves_the_demo_town_in_chinese_with_a_sound_ledger(demo_server):
-    from conftest import ROOT
-
     server, env = demo_server
     with urllib.request.urlopen(server.url + "/", timeout=10) as answer:
         home = answer.read().decode()
