@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from points.errors import N_, DomainError
@@ -108,8 +108,15 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_database_error(error: SQLAlchemyError):
-    log.warning("database error answered as 503: %s", error)
     db.session.rollback()
+    if isinstance(error, IntegrityError):
+        # A constraint the use case did not turn into a domain error: the request clashed with
+        # what is stored, and retrying it unchanged won't help (a 503 would invite that).
+        log.warning("integrity error answered as 409: %s", error.orig)
+        return error_response(
+            409, message_for_status(409), {"reason": "conflict"}, reason="conflict"
+        )
+    log.warning("database error answered as 503: %s", error)
     return error_response(503, message_for_status(503), reason="database_busy")
 
 
