@@ -18,23 +18,23 @@ from points.models import (
 
 
 def available(session, user: User) -> int:
-    session.expire_all()
+    session.commit()  # end the read transaction: see what other connections committed
     return ledger.resident_account(session, user.id).available
 
 
 def balance(session, user: User) -> int:
-    session.expire_all()
+    session.commit()  # end the read transaction: see what other connections committed
     return ledger.resident_account(session, user.id).balance
 
 
 def stock_of(session, reward_id: int) -> int | None:
-    session.expire_all()
+    session.commit()  # end the read transaction: see what other connections committed
     return session.get(Reward, reward_id).stock
 
 
 def snapshot(session) -> dict:
     """Everything a refused operation must leave as it was."""
-    session.expire_all()
+    session.commit()  # end the read transaction: see what other connections committed
     count = lambda model: session.scalar(select(func.count()).select_from(model))  # noqa: E731
     return {
         "redemptions": [
