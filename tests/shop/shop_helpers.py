@@ -55,3 +55,12 @@ def snapshot(session) -> dict:
         "notices": count(Notice),
         "rewards": count(Reward),
     }
+
+
+def keep_artifact(name: str, data: bytes) -> None:
+    """Keep a screenshot under test-artifacts/ (git-ignored), as the root conftest does."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_bytes(data)
