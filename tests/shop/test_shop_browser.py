@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 import pytest
 from PIL import Image
@@ -96,3 +97,59 @@ def test_the_shop_pages_fit_a_360px_phone(live_server, page, session, town, give
         page.goto(live_server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
+
+
+def y4m_of(image: Image.Image, path) -> None:
+    """Write a one-frame Y4M video (what Chromium's fake camera plays) of a picture."""
+    yuv = image.convert("YCbCr")
+    width, height = yuv.size
+    y, cb, cr = yuv.split()
+    half = (width // 2, height // 2)
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        out.write(b"FRAME\n")
+        out.write(y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes())
+
+
+def test_the_handover_page_scans_a_voucher_with_the_camera(
+    live_server, session, town, give, make_reward, tmp_path
+):
+    """Chromium's fake camera shows the voucher QR; the vendored qr-scanner reads and submits it."""
+    import qrcode
+    from playwright.sync_api import sync_playwright
+
+    from points import redemption
+
+    give(town.resident_a, 100)
+    rice = make_reward(cost=30)
+    made = redemption.request(session, resident=town.resident_a, reward_id=rice.id, quantity=1)
+    code = redemption.approve(session, actor=town.admin_a, redemption_id=made.id).voucher_code
+    db.session.commit()
+    frame = Image.new("RGB", (640, 480), "white")
+    frame.paste(
+        qrcode.make(code, box_size=8).get_image().convert("RGB").resize((300, 300)), (170, 90)
+    )
+    video = tmp_path / "voucher.y4m"
+    y4m_of(frame, video)
+    camera = [
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", *camera],
+        )
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        context.grant_permissions(["camera"])
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        log_in(tab, live_server.url, town.admin_a)
+        tab.goto(live_server.url + "/admin/shop/handover")
+        tab.click("#scanner-start")
+        tab.wait_for_selector("[data-testid=handover-done]")
+        chromium.close()
+    session.commit()
+    assert session.get(Redemption, made.id).status == "fulfilled"
