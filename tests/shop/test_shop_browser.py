@@ -112,11 +112,10 @@ def y4m_of(image: Image.Image, path) -> None:
 
 
 def test_the_handover_page_scans_a_voucher_with_the_camera(
-    live_server, session, town, give, make_reward, tmp_path
+    live_server, browser, session, town, give, make_reward, tmp_path
 ):
     """Chromium's fake camera shows the voucher QR; the vendored qr-scanner reads and submits it."""
     import qrcode
-    from playwright.sync_api import sync_playwright
 
     from points import redemption
 
@@ -136,12 +135,13 @@ def test_the_handover_page_scans_a_voucher_with_the_camera(
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", *camera],
-        )
+    # A second Chromium from the session's Playwright, with a fake camera playing the QR.
+    chromium = browser.browser_type.launch(
+        executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", *camera],
+    )
+    try:
         context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
         context.grant_permissions(["camera"])
         tab = context.new_page()
@@ -150,6 +150,7 @@ def test_the_handover_page_scans_a_voucher_with_the_camera(
         tab.goto(live_server.url + "/admin/shop/handover")
         tab.click("#scanner-start")
         tab.wait_for_selector("[data-testid=handover-done]")
+    finally:
         chromium.close()
     session.commit()
     assert session.get(Redemption, made.id).status == "fulfilled"
