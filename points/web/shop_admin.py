@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from points import catalogue, redemption
-from points.auth import ADMINS, require_role
+from points.auth import ADMINS, ensure_village, require_role
 from points.errors import N_, DomainError
 from points.extensions import db
 from points.i18n import translate
@@ -88,6 +88,8 @@ def rewards():
 def edit_reward(reward_id: int):
     """Change a reward, restock it, see its stock movements."""
     reward = catalogue.get_reward(db.session, reward_id)
+    if reward.village_id is not None:
+        ensure_village(current_user, reward.village_id)  # 村B's stock book is 村B's
     status = 200
     if request.method == "POST":
         try:

@@ -183,4 +183,5 @@ def test_admin_shop_pages_refuse_residents_and_other_villages(
         f"/admin/shop/rewards/{rice_b.id}", data={"action": "restock", "quantity": "5"}
     )
     assert answer.status_code == 403
+    assert client.get(f"/admin/shop/rewards/{rice_b.id}").status_code == 403
     assert snapshot(session) == before
