@@ -20,6 +20,9 @@ BLUEPRINT_MODULES = [
     "points.api.residents",
     "points.api.adjustments",
     "points.api.ledger_audit",
+    "points.api.roster",
+    "points.api.reports",
+    "points.api.admin_records",
 ]
 
 
