@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
-from flask import Flask, current_app, has_app_context, request
+from flask import Flask, current_app, g, has_app_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select
@@ -135,6 +135,13 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _forget_last_request_user() -> None:
+    # Flask reuses an app context that is already pushed (tests hold one), and Flask-Login
+    # caches the user in `g`: without this, a request would see the previous one's user.
+    g.pop("_login_user", None)
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    app.before_request(_forget_last_request_user)

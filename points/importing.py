@@ -73,8 +73,11 @@ def _read_rows(text: str) -> tuple[list[list[str]], list[str]]:
     return rows[1:], header
 
 
-def import_residents(session: Session, actor: User, data: bytes) -> ImportResult:
-    """Validate every row, then create all residents in one transaction, or none."""
+def import_residents(session: Session, actor: User | None, data: bytes) -> ImportResult:
+    """Validate every row, then create all residents in one transaction, or none.
+
+    `actor` None is the command line (the operator of the server: every village).
+    """
     body, header = _read_rows(decode(data))
     missing = [name for name in COLUMNS if name not in header]
     if missing:
@@ -116,7 +119,7 @@ def import_residents(session: Session, actor: User, data: bytes) -> ImportResult
 
 
 def _write(
-    session: Session, actor: User, good: list[_Row], result: ImportResult, failed: list[dict]
+    session: Session, actor: User | None, good: list[_Row], result: ImportResult, failed: list[dict]
 ) -> None:
     for row in good:
         try:
@@ -128,7 +131,7 @@ def _write(
                     village_id=row.village_id,
                     household_code=row.household or None,
                 ),
-                actor_id=actor.id,
+                actor_id=actor.id if actor else None,
             )
         except DomainError as error:
             failed.append({"row": row.number, "message": error.message})
@@ -137,7 +140,7 @@ def _write(
     villages_touched = sorted({row.village_id for row in good})
     audit.record(
         session,
-        actor_id=actor.id,
+        actor_id=actor.id if actor else None,
         action="residents.import",
         village_id=villages_touched[0] if len(villages_touched) == 1 else None,
         target_type="import",
@@ -148,7 +151,7 @@ def _write(
 
 def _check_row(
     session: Session,
-    actor: User,
+    actor: User | None,
     number: int,
     value: dict[str, str],
     villages: dict[str, Village],
@@ -160,7 +163,7 @@ def _check_row(
     village = villages.get(code)
     if village is None:
         raise UnknownVillageCode(code=code)
-    if not sees_all_villages(actor) and village.id != actor.village_id:
+    if actor is not None and not sees_all_villages(actor) and village.id != actor.village_id:
         raise OtherVillageRow(code=code)
     if phone in seen_phones:
         raise DuplicateInFile(phone=phone, row=seen_phones[phone])

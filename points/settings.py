@@ -148,6 +148,9 @@ def overrides(session: Session, village_id: int | None) -> dict[str, Any]:
     return dict(rows)
 
 
+_CLEAR = object()
+
+
 def update(
     session: Session, actor: User, village_id: int | None, values: dict[str, Any]
 ) -> dict[str, Any]:
@@ -162,12 +165,12 @@ def update(
     for key, value in values.items():
         if key not in DEFAULTS:
             raise BadSetting(key=key, detail="?")
-        clear = village_id is not None and value is None and key != "monthly_redemption_limit"
-        cleaned[key] = None if clear else clean_value(key, value)
+        clear = village_id is not None and value is None
+        cleaned[key] = _CLEAR if clear else clean_value(key, value)
     with write_transaction(session):
         before = overrides(session, village_id)
         for key, value in cleaned.items():
-            if value is None and village_id is not None and key != "monthly_redemption_limit":
+            if value is _CLEAR:
                 session.execute(
                     delete(Setting).where(Setting.key == key, Setting.village_id == village_id)
                 )

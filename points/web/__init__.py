@@ -31,6 +31,11 @@ def mask_name(name: str) -> str:
 BLUEPRINT_MODULES = [
     "points.web.public",
     "points.web.account",
+    "points.web.admin_dashboard",
+    "points.web.admin_residents",
+    "points.web.admin_points",
+    "points.web.admin_reports",
+    "points.web.admin_audit",
 ]
 
 
