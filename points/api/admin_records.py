@@ -73,9 +73,11 @@ def list_audit(args):
         limit=args["per_page"],
         offset=(args["page"] - 1) * args["per_page"],
     )
-    return [
-        {**AuditOut().dump(entry), "actor_name": actor_name} for entry, actor_name in found.rows
-    ]
+    rows = []
+    for entry, actor_name in found.rows:
+        entry.actor_name = actor_name  # a plain attribute for the schema, not a column
+        rows.append(entry)
+    return rows
 
 
 def _scope(village_id: int | None) -> int | None:
