@@ -20,10 +20,11 @@ blp = Blueprint("api_adjustments", __name__, description="Awards and deductions 
 class AdjustmentIn(ma.Schema):
     resident_id = ma.fields.Integer(required=True, strict=True)
     amount = ma.fields.Integer(
-        required=True,
         strict=True,
         validate=ma.validate.Range(min=-ledger.MAX_AMOUNT, max=ledger.MAX_AMOUNT),
-        metadata={"description": "positive awards, negative deducts; never 0"},
+        metadata={
+            "description": "positive awards, negative deducts; never 0 (required without rule)"
+        },
     )
     reason = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
     rule = ma.fields.String(

@@ -77,7 +77,13 @@ ALLOWED = [
     if expected[role] < 400 and role != "anonymous"
 ]
 REFUSED = [
-    pytest.param(method, url, body, {r: s for r, s in expected.items() if s >= 400 or r == "anonymous"}, id=name)
+    pytest.param(
+        method,
+        url,
+        body,
+        {r: s for r, s in expected.items() if s >= 400 or r == "anonymous"},
+        id=name,
+    )
     for name, method, url, body, expected in TABLE
 ]
 
