@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +72,17 @@ def csv_file():
         return ("\r\n".join([HEADER, *lines]) + "\r\n").encode(encoding)
 
     return make
+
+
+@pytest.fixture
+def keep_artifact():
+    """Keep a screenshot or PDF under test-artifacts/ (as the root conftest's save_artifact)."""
+    folder = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+    def keep(name: str, data: bytes) -> Path:
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        path.write_bytes(data)
+        return path
+
+    return keep
