@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from points import importing, roster
-from points.api.common import idempotent, require_role
+from points.api.common import require_role
 from points.api.residents import ResidentDetail, _with_balance
 from points.auth import ADMINS, ensure_village
 from points.errors import InvalidInput
@@ -88,7 +88,6 @@ def card_svg(resident_id):
 
 
 @blp.route("/residents/import", methods=["POST"])
-@idempotent
 @require_role(*ADMINS)
 @blp.arguments(ImportIn, location="files")
 @blp.response(200, ImportOut)
