@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from points.auth import ensure_village, sees_all_villages
@@ -225,8 +225,6 @@ def checkins_report(session: Session, flt: Filter) -> Report:
 
 
 def _as_text(column):
-    from sqlalchemy import String, cast
-
     return cast(column, String)
 
 
