@@ -152,6 +152,7 @@ class DemoPeople:
 # Modules with a `seed_demo(session, rng, people)` run after the core demo; a feature adds its own.
 FEATURE_STEPS: list[str] = [
     "points.shop_demo",
+    "points.admin_demo",
 ]
 
 

@@ -21,6 +21,9 @@ BLUEPRINT_MODULES = [
     "points.api.adjustments",
     "points.api.ledger_audit",
     "points.api.shop",
+    "points.api.roster",
+    "points.api.reports",
+    "points.api.admin_records",
 ]
 
 

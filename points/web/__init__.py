@@ -33,6 +33,11 @@ BLUEPRINT_MODULES = [
     "points.web.account",
     "points.web.shop",
     "points.web.shop_admin",
+    "points.web.admin_dashboard",
+    "points.web.admin_residents",
+    "points.web.admin_points",
+    "points.web.admin_reports",
+    "points.web.admin_audit",
 ]
 
 
