@@ -20,6 +20,8 @@ BLUEPRINT_MODULES = [
     "points.api.residents",
     "points.api.adjustments",
     "points.api.ledger_audit",
+    "points.api.events",
+    "points.api.checkins",
 ]
 
 
