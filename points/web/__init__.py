@@ -31,6 +31,8 @@ def mask_name(name: str) -> str:
 BLUEPRINT_MODULES = [
     "points.web.public",
     "points.web.account",
+    "points.web.events",
+    "points.web.checkin",
 ]
 
 
