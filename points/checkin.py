@@ -10,6 +10,7 @@ once: the Checkin row (UNIQUE(event_id, resident_id)) and its ledger transfer
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -171,14 +172,17 @@ def verify_event_code(
     rotate_default: int,
     at: float | None = None,
     expected_event_id: int | None = None,
+    lock: bool = False,
 ) -> Event:
-    """Check an event QR code as read at `at` (server clock); return its event or refuse."""
+    """Check an event QR code as read at `at` (server clock); return its event or refuse.
+
+    `lock`: inside a write transaction, lock the event row (FOR UPDATE) as it is read.
+    """
     moment = time.time() if at is None else at
-    try:
-        code = tokens.read_event_code(secret, token)
-    except tokens.BadToken as exc:
-        raise CodeInvalid() from exc
-    event = session.get(Event, code.event_id)
+    code = read_event_code(secret, token)
+    event = session.get(
+        Event, code.event_id, with_for_update=True if lock else None, populate_existing=lock
+    )
     if event is None:
         raise CodeInvalid()
     if expected_event_id is not None and event.id != expected_event_id:
@@ -197,6 +201,14 @@ def verify_event_code(
         raise CodeInvalid()
     ensure_open(event, _naive_utc(moment))
     return event
+
+
+def read_event_code(secret: str, token: str) -> tokens.EventCode:
+    """Unpack a code whose signature is ours (no database needed)."""
+    try:
+        return tokens.read_event_code(secret, token)
+    except tokens.BadToken as exc:
+        raise CodeInvalid() from exc
 
 
 def resident_for_card(session: Session, secret: str, card_token: str) -> User:
@@ -240,15 +252,22 @@ def check_in_with_code(
     scanned = moment if scanned_at is None else scanned_at
     if moment - scanned > scan_ttl:
         raise ScanTooOld(minutes=max(1, scan_ttl // 60))
-    event = verify_event_code(
-        session,
-        secret,
-        token,
-        rotate_default=rotate_default,
-        at=scanned,
-        expected_event_id=expected_event_id,
+    code = read_event_code(secret, token)  # a forged code never opens a write transaction
+
+    def judge() -> Event:
+        return verify_event_code(
+            session,
+            secret,
+            token,
+            rotate_default=rotate_default,
+            at=scanned,
+            expected_event_id=expected_event_id,
+            lock=True,
+        )
+
+    return award(
+        session, event_id=code.event_id, resident=resident, method="self", at=scanned, judge=judge
     )
-    return award(session, event_id=event.id, resident=resident, method="self", at=scanned)
 
 
 def check_in_with_card(
@@ -323,35 +342,24 @@ def award(
     at: float,
     actor_id: int | None = None,
     recorded_at: datetime | None = None,
+    judge: Callable[[], Event] | None = None,
 ) -> CheckinResult:
     """Check the resident in and award the event's points, exactly once.
 
-    The window is judged at `at` (when the code was scanned); the rows are stamped now
-    (or `recorded_at`, for the demo's history).
-
-    Validity first (outside and again inside the write lock), then duplicates; a unique
-    violation from a concurrent twin becomes "already checked in", never an error.
+    One write transaction: lock the event (or let `judge` lock and verify it from the code),
+    check validity, then duplicates, then capacity, then write the Checkin row and its
+    transfer. The window is judged at `at` (when the code was scanned); rows are stamped now
+    (or `recorded_at`, for the demo's history). A unique violation from a concurrent twin
+    becomes "already checked in", never an error.
     """
     when = _naive_utc(at)
     stamp = recorded_at or utcnow()
-    event = session.get(Event, event_id)
-    if event is None:
-        raise NotFound(what=f"活动 {event_id}")
-    ensure_open(event, when)
-    ensure_eligible(event, resident)
-    earlier = _existing(session, event_id, resident.id)
-    if earlier is not None:
-        return _result(session, earlier, event, resident, already=True)
     try:
         with write_transaction(session):
-            event = session.scalar(
-                select(Event)
-                .where(Event.id == event_id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
+            event = judge() if judge else _locked_event(session, event_id)
             ensure_open(event, when)
-            earlier = _existing(session, event_id, resident.id)
+            ensure_eligible(event, resident)
+            earlier = _existing(session, event.id, resident.id)
             if earlier is not None:
                 return _result(session, earlier, event, resident, already=True)
             _take_place(session, event)
@@ -389,6 +397,13 @@ def award(
             raise
         return _result(session, earlier, session.get(Event, event_id), resident, already=True)
     return result
+
+
+def _locked_event(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id, with_for_update=True, populate_existing=True)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    return event
 
 
 def _take_place(session: Session, event: Event) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import io
 
 import pytest
+from conftest import PASSWORD, save_artifact
 from PIL import Image
 from pyzbar.pyzbar import decode
-
-from conftest import PASSWORD, save_artifact
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
