@@ -262,7 +262,6 @@ def check_in_with_code(
             rotate_default=rotate_default,
             at=scanned,
             expected_event_id=expected_event_id,
-            lock=True,
         )
 
     return award(
@@ -346,77 +345,108 @@ def award(
 ) -> CheckinResult:
     """Check the resident in and award the event's points, exactly once.
 
-    One write transaction: lock the event (or let `judge` lock and verify it from the code),
-    check validity, then duplicates, then capacity, then write the Checkin row and its
-    transfer. The window is judged at `at` (when the code was scanned); rows are stamped now
-    (or `recorded_at`, for the demo's history). A unique violation from a concurrent twin
-    becomes "already checked in", never an error.
+    Validity is read first (the code via `judge`, the event's state and window, the
+    resident), then duplicates. The write transaction stays short, because SQLite runs one
+    writer at a time: a guarded UPDATE takes the place only if the event is still open (and
+    not full, and its key not regenerated), then the Checkin row and its transfer are
+    written; a concurrent twin trips UNIQUE(event_id, resident_id) and is answered
+    "already checked in", never an error. The window is judged at `at` (when the code was
+    scanned); rows are stamped now (or `recorded_at`, for the demo's history).
     """
     when = _naive_utc(at)
     stamp = recorded_at or utcnow()
+    event = judge() if judge else _event(session, event_id)
+    ensure_open(event, when)
+    ensure_eligible(event, resident)
+    earlier = _existing(session, event.id, resident.id)
+    if earlier is not None:
+        return _result(session, earlier, event, resident, already=True)
+    # Plain values: the write transaction below starts by expiring every loaded object.
+    event_id, points, title = event.id, event.points, event.title
+    key_version = event.qr_key_version if judge else None
+    resident_id, village_id, name = resident.id, resident.village_id, resident.name
+    issuance_village = event.village_id or village_id
+    account_id = ledger.resident_account(session, resident_id).id
+    issuance_id = session.scalar(
+        select(Account.id).where(
+            Account.village_id == issuance_village,
+            Account.kind == "issuance",
+            Account.user_id.is_(None),
+        )
+    )
     try:
         with write_transaction(session):
-            event = judge() if judge else _locked_event(session, event_id)
-            ensure_open(event, when)
-            ensure_eligible(event, resident)
-            earlier = _existing(session, event.id, resident.id)
-            if earlier is not None:
-                return _result(session, earlier, event, resident, already=True)
-            _take_place(session, event)
+            _take_place(session, event_id, when, key_version)
             checkin = Checkin(
-                event_id=event.id,
-                resident_id=resident.id,
-                village_id=resident.village_id,
+                event_id=event_id,
+                resident_id=resident_id,
+                village_id=village_id,
                 method=method,
                 actor_id=actor_id,
-                points=event.points,
+                points=points,
                 created_at=stamp,
             )
             session.add(checkin)
             session.flush()
-            issuance_village = event.village_id or resident.village_id
-            issuance = ledger.village_account(session, issuance_village, "issuance")
-            account = ledger.resident_account(session, resident.id)
+            if issuance_id is None:
+                issuance_id = ledger.village_account(session, issuance_village, "issuance").id
             moved = ledger.transfer(
                 session,
-                debit_id=issuance.id,
-                credit_id=account.id,
-                amount=event.points,
+                debit_id=issuance_id,
+                credit_id=account_id,
+                amount=points,
                 kind="award",
-                memo=event.title,
+                memo=title,
                 reference=f"checkin:{checkin.id}",
                 actor_id=actor_id,
                 now=stamp,
             )
             checkin.transfer_id = moved.id
-            result = _result(session, checkin, event, resident, already=False)
+            result = _result(session, checkin, title, (resident_id, name), already=False)
     except IntegrityError:
         session.rollback()
-        earlier = _existing(session, event_id, resident.id)
+        earlier = _existing(session, event_id, resident_id)
         if earlier is None:
             raise
-        return _result(session, earlier, session.get(Event, event_id), resident, already=True)
+        return _result(session, earlier, title, (resident_id, name), already=True)
     return result
 
 
-def _locked_event(session: Session, event_id: int) -> Event:
-    event = session.get(Event, event_id, with_for_update=True, populate_existing=True)
+def _event(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id)
     if event is None:
         raise NotFound(what=f"活动 {event_id}")
     return event
 
 
-def _take_place(session: Session, event: Event) -> None:
-    """Count the check-in; over capacity the guarded UPDATE matches no row."""
-    statement = update(Event).where(Event.id == event.id)
-    if event.capacity is not None:
-        statement = statement.where(Event.checkin_count < Event.capacity)
+def _take_place(session: Session, event_id: int, when: datetime, key_version: int | None) -> None:
+    """Count the check-in only if the event is still open, not full and (for a code) unrevoked.
+
+    One guarded UPDATE decides and locks the event row; when it matches nothing, the locked
+    row says exactly why.
+    """
+    statement = update(Event).where(
+        Event.id == event_id,
+        Event.status == "published",
+        Event.checkin_opens_at <= when,
+        Event.checkin_closes_at >= when,
+        Event.capacity.is_(None) | (Event.checkin_count < Event.capacity),
+    )
+    if key_version is not None:
+        statement = statement.where(Event.qr_key_version == key_version)
     moved = session.execute(
         statement.values(checkin_count=Event.checkin_count + 1),
         execution_options={"synchronize_session": False},
     )
-    if moved.rowcount != 1:
-        raise CapacityReached(capacity=event.capacity)
+    if moved.rowcount == 1:
+        return
+    event = session.get(Event, event_id, with_for_update=True, populate_existing=True)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    ensure_open(event, when)
+    if key_version is not None and event.qr_key_version != key_version:
+        raise CodeRevoked()
+    raise CapacityReached(capacity=event.capacity)
 
 
 def _existing(session: Session, event_id: int, resident_id: int) -> Checkin | None:
@@ -426,17 +456,25 @@ def _existing(session: Session, event_id: int, resident_id: int) -> Checkin | No
 
 
 def _result(
-    session: Session, checkin: Checkin, event: Event, resident: User, *, already: bool
+    session: Session,
+    checkin: Checkin,
+    event: Event | str,
+    resident: User | tuple[int, str],
+    *,
+    already: bool,
 ) -> CheckinResult:
+    """The answer; `event` and `resident` may be given as plain values (title; id, name)."""
+    title = event if isinstance(event, str) else event.title
+    resident_id, name = resident if isinstance(resident, tuple) else (resident.id, resident.name)
     balance = session.scalar(
-        select(Account.credits_posted - Account.debits_posted).where(Account.user_id == resident.id)
+        select(Account.credits_posted - Account.debits_posted).where(Account.user_id == resident_id)
     )
     return CheckinResult(
         id=checkin.id,
         event_id=checkin.event_id,
-        event_title=event.title,
-        resident_id=resident.id,
-        resident_name=resident.name,
+        event_title=title,
+        resident_id=resident_id,
+        resident_name=name,
         points=checkin.points,
         balance=int(balance or 0),
         checked_in_at=checkin.created_at,

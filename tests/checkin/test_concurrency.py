@@ -56,3 +56,29 @@ def test_fifty_concurrent_check_ins_award_exactly_once(
     assert session.scalar(select(func.count()).where(Transfer.kind == "award")) == 1
     assert ledger.resident_account(session, resident_id).balance == 15
     assert ledger.verify(session).ok
+
+
+def test_twenty_residents_racing_for_five_places_get_exactly_five(
+    auth, town, make_event, make_person, session, live_server
+):
+    event = make_event(points=2, capacity=5)
+    people = [make_person(town.village_a, name=f"村民{n}") for n in range(20)]
+    headers = [auth.headers(person) for person in people]
+    token = rotating_code(event)
+    session.commit()
+    start = threading.Barrier(20)
+
+    def scan(h: dict) -> tuple[int, str | None]:
+        start.wait(timeout=30)
+        answer = requests.post(
+            f"{live_server.url}/api/v1/checkins", json={"token": token}, headers=h, timeout=60
+        )
+        return answer.status_code, answer.json().get("reason")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(scan, headers))
+    assert sorted(answers).count((201, None)) == 5, answers
+    assert sorted(answers).count((409, "capacity_reached")) == 15, answers
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Checkin)) == 5
+    assert session.scalar(select(func.count()).where(Transfer.kind == "award")) == 5
