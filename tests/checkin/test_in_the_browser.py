@@ -148,3 +148,32 @@ def test_the_scanner_reads_a_printed_card_with_the_vendored_decoder(
     page.wait_for_function(
         "document.getElementById('scan-result').dataset.kind === 'already'", timeout=10_000
     )
+
+
+def test_the_live_page_swaps_in_the_next_code_before_the_old_one_expires(
+    browser, app, db_url, tmp_path, town, make_event, session
+):
+    from conftest import start_server, stop_server
+
+    event = make_event()
+    event_id = event.id
+    session.commit()
+    server = start_server(db_url, tmp_path / "fast", extra_env={"CHECKIN_ROTATE_SECONDS": "5"})
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        _login(page, server.url, town.staff_a)
+        page.wait_for_url("**/me")
+        page.goto(f"{server.url}/events/{event_id}/live")
+        first = _decode(page.locator("[data-testid=live-qr]").screenshot())
+        page.evaluate("window.__marker = 'same page'")
+        page.wait_for_function(
+            f"document.getElementById('live').dataset.token !== {first.rsplit('/', 1)[1]!r}",
+            timeout=12_000,
+        )
+        second = _decode(page.locator("[data-testid=live-qr]").screenshot())
+        assert second != first and second.startswith(f"{server.url}/c/")
+        assert page.evaluate("window.__marker") == "same page"
+    finally:
+        context.close()
+        stop_server(server)
