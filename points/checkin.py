@@ -402,14 +402,27 @@ def award(
                 now=stamp,
             )
             checkin.transfer_id = moved.id
-            result = _result(session, checkin, title, (resident_id, name), already=False)
+            session.flush()
+            checkin_id = checkin.id
     except IntegrityError:
         session.rollback()
         earlier = _existing(session, event_id, resident_id)
         if earlier is None:
             raise
         return _result(session, earlier, title, (resident_id, name), already=True)
-    return result
+    # The new balance is read after the commit: the write lock is held no longer than needed.
+    return CheckinResult(
+        id=checkin_id,
+        event_id=event_id,
+        event_title=title,
+        resident_id=resident_id,
+        resident_name=name,
+        points=points,
+        balance=_balance(session, resident_id),
+        checked_in_at=stamp,
+        method=method,
+        already=False,
+    )
 
 
 def _event(session: Session, event_id: int) -> Event:
@@ -466,9 +479,6 @@ def _result(
     """The answer; `event` and `resident` may be given as plain values (title; id, name)."""
     title = event if isinstance(event, str) else event.title
     resident_id, name = resident if isinstance(resident, tuple) else (resident.id, resident.name)
-    balance = session.scalar(
-        select(Account.credits_posted - Account.debits_posted).where(Account.user_id == resident_id)
-    )
     return CheckinResult(
         id=checkin.id,
         event_id=checkin.event_id,
@@ -476,11 +486,18 @@ def _result(
         resident_id=resident_id,
         resident_name=name,
         points=checkin.points,
-        balance=int(balance or 0),
+        balance=_balance(session, resident_id),
         checked_in_at=checkin.created_at,
         method=checkin.method,
         already=already,
     )
+
+
+def _balance(session: Session, resident_id: int) -> int:
+    balance = session.scalar(
+        select(Account.credits_posted - Account.debits_posted).where(Account.user_id == resident_id)
+    )
+    return int(balance or 0)
 
 
 def recent_checkins(session: Session, event_id: int, limit: int = 8) -> list[tuple[str, datetime]]:
