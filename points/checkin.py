@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -377,17 +377,20 @@ def award(
     try:
         with write_transaction(session):
             _take_place(session, event_id, when, key_version)
-            checkin = Checkin(
-                event_id=event_id,
-                resident_id=resident_id,
-                village_id=village_id,
-                method=method,
-                actor_id=actor_id,
-                points=points,
-                created_at=stamp,
+            # Core statements, not the unit of work: this is the hot path under the lock.
+            checkin_id = session.scalar(
+                insert(Checkin)
+                .values(
+                    event_id=event_id,
+                    resident_id=resident_id,
+                    village_id=village_id,
+                    method=method,
+                    actor_id=actor_id,
+                    points=points,
+                    created_at=stamp,
+                )
+                .returning(Checkin.id)
             )
-            session.add(checkin)
-            session.flush()
             if issuance_id is None:
                 issuance_id = ledger.village_account(session, issuance_village, "issuance").id
             moved = ledger.transfer(
@@ -397,13 +400,14 @@ def award(
                 amount=points,
                 kind="award",
                 memo=title,
-                reference=f"checkin:{checkin.id}",
+                reference=f"checkin:{checkin_id}",
                 actor_id=actor_id,
                 now=stamp,
             )
-            checkin.transfer_id = moved.id
-            session.flush()
-            checkin_id = checkin.id
+            session.execute(
+                update(Checkin).where(Checkin.id == checkin_id).values(transfer_id=moved.id),
+                execution_options={"synchronize_session": False},
+            )
     except IntegrityError:
         session.rollback()
         earlier = _existing(session, event_id, resident_id)
