@@ -24,8 +24,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def get(session: Session, key: str, village_id: int | None = None) -> Any:
-    """Return the setting for a village (falling back to the town's, then the default)."""
+def get(session: Session, key: str, village_id: int | None = None, default: Any = None) -> Any:
+    """Return the setting for a village (falling back to the town's, then `default`, then ours)."""
     rows = session.execute(
         select(Setting.village_id, Setting.value).where(
             Setting.key == key,
@@ -37,7 +37,7 @@ def get(session: Session, key: str, village_id: int | None = None) -> Any:
         return by_scope[village_id]
     if None in by_scope:
         return by_scope[None]
-    return DEFAULTS.get(key)
+    return default if default is not None else DEFAULTS.get(key)
 
 
 def put(session: Session, key: str, value: Any, village_id: int | None = None) -> Setting:

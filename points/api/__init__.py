@@ -24,6 +24,8 @@ BLUEPRINT_MODULES = [
     "points.api.roster",
     "points.api.reports",
     "points.api.admin_records",
+    "points.api.events",
+    "points.api.checkins",
 ]
 
 

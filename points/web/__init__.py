@@ -38,6 +38,8 @@ BLUEPRINT_MODULES = [
     "points.web.admin_points",
     "points.web.admin_reports",
     "points.web.admin_audit",
+    "points.web.events",
+    "points.web.checkin",
 ]
 
 
