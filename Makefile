@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+RUFF_PATHS := points tests wsgi.py $(wildcard bench/*.py)
 APT_PACKAGES := chromium libzbar0 zbar-tools fonts-noto-cjk postgresql-client
 
 .PHONY: run test lint format venv system-deps translations migrations bench clean
@@ -44,16 +45,16 @@ run: venv translations
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: venv system-deps translations
-	$(BIN)/ruff check points tests bench wsgi.py
+	$(BIN)/ruff check $(RUFF_PATHS)
 	$(BIN)/pytest -q
 
 lint: venv
-	$(BIN)/ruff check points tests bench wsgi.py
-	$(BIN)/ruff format --check points tests bench wsgi.py
+	$(BIN)/ruff check $(RUFF_PATHS)
+	$(BIN)/ruff format --check $(RUFF_PATHS)
 
 format: venv
-	$(BIN)/ruff format points tests bench wsgi.py
-	$(BIN)/ruff check --fix points tests bench wsgi.py
+	$(BIN)/ruff format $(RUFF_PATHS)
+	$(BIN)/ruff check --fix $(RUFF_PATHS)
 
 # Regenerate the initial migration from the models (only while nothing is deployed).
 migrations: venv

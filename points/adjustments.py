@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from points import audit, ledger
+from points import audit, ledger, settings
 from points.auth import ensure_village
 from points.db import write_transaction
-from points.errors import InvalidAmount, InvalidInput, SelfAdjustment
-from points.models import Transfer, User
+from points.errors import (
+    N_,
+    DomainError,
+    DuplicateReference,
+    InvalidAmount,
+    InvalidInput,
+    NotFound,
+    SelfAdjustment,
+)
+from points.models import Checkin, Transfer, User
 from points.people import get_person
 
 
@@ -63,3 +72,96 @@ def adjust(
             after={"amount": amount, "reason": reason, "transfer_id": moved.id},
         )
     return moved
+
+
+# --- configured rules (见义勇为 +50, 私拉电线 −10 …) ----------------------------------------
+class UnknownRule(DomainError):
+    code = "unknown_rule"
+    template = N_("本村没有“%(label)s”这条加扣分规则。")
+
+
+class AlreadyReversed(DomainError):
+    code = "already_reversed"
+    category = "conflict"
+    template = N_("这次签到已经撤销过了。")
+
+
+def rules_for(session: Session, village_id: int | None) -> list[dict]:
+    """The village's configured award/deduction rules: [{label, amount}]."""
+    rules = settings.get(session, "deduction_rules", village_id) or []
+    return [r for r in rules if isinstance(r, dict) and r.get("label") and r.get("amount")]
+
+
+def adjust_by_rule(
+    session: Session,
+    *,
+    actor: User,
+    resident_id: int,
+    rule: str,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> Transfer:
+    """Award or deduct by one of the village's rules; the rule's label becomes the reason."""
+    resident = get_person(session, resident_id)
+    ensure_village(actor, resident.village_id)
+    chosen = next((r for r in rules_for(session, resident.village_id) if r["label"] == rule), None)
+    if chosen is None:
+        raise UnknownRule(label=rule)
+    note = str(note or "").strip()
+    reason = f"{chosen['label']}：{note}" if note else chosen["label"]
+    return adjust(
+        session,
+        actor=actor,
+        resident_id=resident_id,
+        amount=int(chosen["amount"]),
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+# --- reversing a mistaken check-in ------------------------------------------------------
+def reverse_checkin(session: Session, *, actor: User, checkin_id: int, reason: str) -> Transfer:
+    """Take back a check-in's points by a compensating transfer (once; never overdraws)."""
+    reason = check_reason(reason)
+    with write_transaction(session):
+        checkin = session.get(Checkin, checkin_id)
+        if checkin is None:
+            raise NotFound(what=f"签到 {checkin_id}")
+        ensure_village(actor, checkin.village_id)
+        if checkin.resident_id == actor.id:
+            raise SelfAdjustment()
+        account = ledger.resident_account(session, checkin.resident_id)
+        issuance = ledger.village_account(session, checkin.village_id, "issuance")
+        try:
+            moved = ledger.transfer(
+                session,
+                debit_id=account.id,
+                credit_id=issuance.id,
+                amount=checkin.points,
+                kind="reverse",
+                memo=reason,
+                reference=f"reverse:checkin:{checkin.id}",
+                actor_id=actor.id,
+            )
+        except DuplicateReference as exc:
+            raise AlreadyReversed() from exc
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="checkin.reverse",
+            village_id=checkin.village_id,
+            target_type="checkin",
+            target_id=checkin.id,
+            before={"points": checkin.points, "event_id": checkin.event_id},
+            after={"amount": -checkin.points, "reason": reason, "transfer_id": moved.id},
+        )
+    return moved
+
+
+def reversed_checkin_ids(session: Session, checkin_ids: list[int]) -> set[int]:
+    """Which of these check-ins have been reversed."""
+    if not checkin_ids:
+        return set()
+    refs = [f"reverse:checkin:{i}" for i in checkin_ids]
+    found = session.scalars(select(Transfer.reference).where(Transfer.reference.in_(refs)))
+    return {int(ref.rsplit(":", 1)[1]) for ref in found}

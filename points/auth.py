@@ -135,14 +135,13 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _forget_cached_user() -> None:
-    # Flask runs a request inside an app context that is already pushed (tests, CLI), and so
-    # with that context's `g`: Flask-Login's cached user would leak from one request into the
-    # next, e.g. a request with another bearer token or with none would act as the first user.
+def _forget_last_request_user() -> None:
+    # Flask reuses an app context that is already pushed (tests hold one), and Flask-Login
+    # caches the user in `g`: without this, a request would see the previous one's user.
     g.pop("_login_user", None)
 
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    app.before_request(_forget_cached_user)
+    app.before_request(_forget_last_request_user)

@@ -153,6 +153,25 @@ def _backup_postgres(url, target: Path) -> None:
     raise click.ClickException(f"pg_dump failed (exit {done.returncode}): {detail}")
 
 
+@click.command("import-residents")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_residents_command(path: str) -> None:
+    """Import residents from a CSV (UTF-8 or GBK; 姓名,手机号,村编码,户号): all rows or none."""
+    from points.importing import import_residents
+
+    try:
+        result = import_residents(db.session, None, Path(path).read_bytes())
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if result.errors:
+        for error in result.errors:
+            click.echo(f"第 {error['row']} 行 row {error['row']}: {error['message']}", err=True)
+        click.echo("没有导入任何村民 · nothing imported", err=True)
+        sys.exit(1)
+    click.echo(f"已导入 {result.created} 位村民 · imported {result.created} residents")
+
+
 COMMANDS = [
     init_db_command,
     create_admin_command,
@@ -160,6 +179,7 @@ COMMANDS = [
     demo_logins_command,
     verify_ledger_command,
     backup_command,
+    import_residents_command,
 ]
 
 

@@ -8,7 +8,10 @@ that pages don't queue behind writers.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE_OPTION = "points_write"
+WRITER_WAIT = 30.0
 
 
 @event.listens_for(Engine, "connect")
@@ -58,6 +62,7 @@ def write_transaction(session: Session) -> Iterator[Session]:
     if session.in_transaction():
         session.commit()
     session.info["writing"] = True
+    queue = _writer_queue(session)
     try:
         session.connection(execution_options={WRITE_OPTION: True})
         yield session
@@ -67,6 +72,32 @@ def write_transaction(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.info["writing"] = False
+        if queue is not None:
+            os.close(queue)  # closing the descriptor releases the flock
+
+
+def _writer_queue(session: Session) -> int | None:
+    """On a SQLite file, queue writers on a flock before BEGIN IMMEDIATE.
+
+    SQLite's busy handler polls with sleeps of up to 100 ms, so with several gunicorn
+    workers a waiting writer oversleeps the lock by far; a blocked flock() wakes the moment
+    the holder closes it. Best effort: after WRITER_WAIT seconds SQLite's own wait applies.
+    """
+    url = session.get_bind().url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    fd = os.open(url.database + ".writers", os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + WRITER_WAIT
+    pause = 0.0001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return fd
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
 
 
 def is_postgres(session: Session) -> bool:

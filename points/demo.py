@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from importlib import import_module
 
 from sqlalchemy.orm import Session
 
-from points import ledger
 from points.categories import ensure_categories
 from points.db import write_transaction
-from points.models import Checkin, Event, EventCategory, Role, User, utcnow
+from points.models import EventCategory, Role, User, utcnow
 from points.people import NewPerson, add_person, create_village
 
 PASSWORD = "pingan123"
@@ -132,7 +131,7 @@ def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026)
                             ),
                         )
                     )
-    _seed_history(session, rng, villages, staff, residents)
+    _seed_history(session, rng, villages, admins, town_admin, residents)
     people = DemoPeople(town_admin, villages, admins, staff, residents)
     for name in FEATURE_STEPS:
         import_module(name).seed_demo(session, rng, people)
@@ -150,11 +149,20 @@ class DemoPeople:
 
 
 # Modules with a `seed_demo(session, rng, people)` run after the core demo; a feature adds its own.
-FEATURE_STEPS: list[str] = []
+FEATURE_STEPS: list[str] = [
+    "points.shop_demo",
+    "points.admin_demo",
+]
 
 
-def _seed_history(session, rng, villages, staff, residents) -> None:
-    """Past events with check-ins and a few adjustments over four months; upcoming events."""
+def _seed_history(session, rng, villages, admins, town_admin, residents) -> None:
+    """Past events with check-ins over four months, and upcoming events.
+
+    Everything goes through the event and check-in use cases, as a real event would.
+    """
+    from points import checkin, events
+    from points.events import EventForm
+
     categories = list(session.query(EventCategory).order_by(EventCategory.sort_order))
     now = utcnow().replace(second=0, microsecond=0)
     by_village: dict[int, list[User]] = {}
@@ -170,62 +178,42 @@ def _seed_history(session, rng, villages, staff, residents) -> None:
     plans.sort(key=lambda item: item[0])
     for when, village in plans:
         category = rng.choice(categories)
-        with write_transaction(session):
-            event = Event(
+        admin = admins[village.id]
+        event = events.create_event(
+            session,
+            admin,
+            EventForm(
                 title=f"{village.name}{category.name_zh}",
                 category_id=category.id,
                 village_id=village.id,
                 starts_at=when,
                 ends_at=when + timedelta(hours=2),
-                checkin_opens_at=when - timedelta(minutes=30),
-                checkin_closes_at=when + timedelta(hours=2),
-                points=category.default_points,
-                status="closed",
-                created_by=staff[village.id].id,
+            ),
+        )
+        people = rng.sample(by_village[village.id], k=rng.randint(5, 14))
+        for offset, person in enumerate(people):
+            at = when + timedelta(minutes=offset)
+            checkin.award(
+                session,
+                event_id=event.id,
+                resident=person,
+                method="self",
+                at=at.replace(tzinfo=UTC).timestamp(),
+                recorded_at=at,
             )
-            session.add(event)
-            session.flush()
-            issuance = ledger.village_account(session, village.id, "issuance")
-            people = rng.sample(by_village[village.id], k=rng.randint(5, 14))
-            for offset, person in enumerate(people):
-                at = when + timedelta(minutes=offset)
-                checkin = Checkin(
-                    event_id=event.id,
-                    resident_id=person.id,
-                    village_id=village.id,
-                    method="self",
-                    points=event.points,
-                    created_at=at,
-                )
-                session.add(checkin)
-                session.flush()
-                moved = ledger.transfer(
-                    session,
-                    debit_id=issuance.id,
-                    credit_id=ledger.resident_account(session, person.id).id,
-                    amount=event.points,
-                    kind="award",
-                    memo=event.title,
-                    reference=f"checkin:{checkin.id}",
-                    now=at,
-                )
-                checkin.transfer_id = moved.id
-            event.checkin_count = len(people)
+        events.change_status(session, admin, event.id, "close")
     # Upcoming events, one per village and one town-wide.
     for offset, village in enumerate([*villages, None], start=1):
         category = categories[offset % len(categories)]
         when = now + timedelta(days=offset, hours=2)
-        with write_transaction(session):
-            session.add(
-                Event(
-                    title=f"{village.name if village else '全镇'}{category.name_zh}",
-                    category_id=category.id,
-                    village_id=village.id if village else None,
-                    starts_at=when,
-                    ends_at=when + timedelta(hours=2),
-                    checkin_opens_at=when - timedelta(minutes=30),
-                    checkin_closes_at=when + timedelta(hours=2),
-                    points=category.default_points,
-                    status="published",
-                )
-            )
+        events.create_event(
+            session,
+            admins[village.id] if village else town_admin,
+            EventForm(
+                title=f"{village.name if village else '全镇'}{category.name_zh}",
+                category_id=category.id,
+                village_id=village.id if village else None,
+                starts_at=when,
+                ends_at=when + timedelta(hours=2),
+            ),
+        )

@@ -88,9 +88,15 @@ def household(session: Session, village_id: int, code: str | None) -> Household 
     )
     if found:
         return found
-    found = Household(village_id=village_id, code=code)
-    session.add(found)
-    session.flush()
+    try:
+        # A savepoint: another transaction may be creating the same household right now.
+        with session.begin_nested():
+            found = Household(village_id=village_id, code=code)
+            session.add(found)
+    except IntegrityError:
+        found = session.scalar(
+            select(Household).where(Household.village_id == village_id, Household.code == code)
+        )
     return found
 
 

@@ -109,6 +109,13 @@ def db_url(request, tmp_path) -> str:
     return url
 
 
+def _clean_g() -> None:
+    from flask import g
+
+    for name in list(g):
+        g.pop(name)
+
+
 @pytest.fixture
 def app(db_url, tmp_path, monkeypatch):
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
@@ -122,6 +129,9 @@ def app(db_url, tmp_path, monkeypatch):
             "PASSWORD_HASH_METHOD": FAST_HASH,
         }
     )
+    # The test's app context (and so `g`) is shared by its client's requests: start each
+    # request with a clean `g`, or Flask-Login and Flask-Limiter see the previous request's.
+    app.before_request_funcs.setdefault(None, []).insert(0, _clean_g)
     with app.app_context():
         yield app
         sqla.session.remove()

@@ -20,6 +20,12 @@ BLUEPRINT_MODULES = [
     "points.api.residents",
     "points.api.adjustments",
     "points.api.ledger_audit",
+    "points.api.shop",
+    "points.api.roster",
+    "points.api.reports",
+    "points.api.admin_records",
+    "points.api.events",
+    "points.api.checkins",
 ]
 
 

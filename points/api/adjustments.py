@@ -8,10 +8,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import ledger
-from points.adjustments import adjust
+from points.adjustments import adjust, adjust_by_rule, reverse_checkin
 from points.api.common import IDEMPOTENCY_HEADER, idempotent, require_role
 from points.auth import ADMINS
 from points.extensions import db
+from points.models import Account
 
 blp = Blueprint("api_adjustments", __name__, description="Awards and deductions (扣分)")
 
@@ -19,17 +20,47 @@ blp = Blueprint("api_adjustments", __name__, description="Awards and deductions 
 class AdjustmentIn(ma.Schema):
     resident_id = ma.fields.Integer(required=True, strict=True)
     amount = ma.fields.Integer(
-        required=True,
         strict=True,
         validate=ma.validate.Range(min=-ledger.MAX_AMOUNT, max=ledger.MAX_AMOUNT),
-        metadata={"description": "positive awards, negative deducts; never 0"},
+        metadata={
+            "description": "positive awards, negative deducts; never 0 (required without rule)"
+        },
     )
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    reason = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    rule = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={
+            "description": "a configured rule's label (见义勇为, 私拉电线 …) instead of "
+            "amount + reason; reason then adds a note"
+        },
+    )
 
     @ma.validates("amount")
     def not_zero(self, value: int, **_kwargs) -> None:
         if value == 0:
             raise ma.ValidationError("积分数不能为 0。")
+
+    @ma.validates_schema
+    def amount_or_rule(self, data: dict, **_kwargs) -> None:
+        if "rule" in data:
+            if "amount" in data:
+                raise ma.ValidationError("按规则加扣分时不要填写积分数。", "amount")
+            return
+        for name in ("amount", "reason"):
+            if name not in data:
+                raise ma.ValidationError("Missing data for required field.", name)
+
+
+class ReversalIn(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+
+
+class ReversalOut(ma.Schema):
+    transfer_id = ma.fields.Integer()
+    checkin_id = ma.fields.Integer()
+    amount = ma.fields.Integer()
+    balance = ma.fields.Integer()
+    available = ma.fields.Integer()
 
 
 class AdjustmentOut(ma.Schema):
@@ -47,21 +78,54 @@ class AdjustmentOut(ma.Schema):
 @blp.arguments(AdjustmentIn)
 @blp.response(201, AdjustmentOut)
 def create_adjustment(body):
-    """Award (amount > 0) or deduct (amount < 0) points; honours `Idempotency-Key`."""
-    moved = adjust(
-        db.session,
-        actor=current_user,
-        resident_id=body["resident_id"],
-        amount=body["amount"],
-        reason=body["reason"],
-        idempotency_key=request.headers.get(IDEMPOTENCY_HEADER),
-    )
+    """Award (amount > 0) or deduct (amount < 0) points, or apply a village rule by `rule`;
+    honours `Idempotency-Key`."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if "rule" in body:
+        moved = adjust_by_rule(
+            db.session,
+            actor=current_user,
+            resident_id=body["resident_id"],
+            rule=body["rule"],
+            note=body.get("reason", ""),
+            idempotency_key=key,
+        )
+    else:
+        moved = adjust(
+            db.session,
+            actor=current_user,
+            resident_id=body["resident_id"],
+            amount=body["amount"],
+            reason=body["reason"],
+            idempotency_key=key,
+        )
     account = ledger.resident_account(db.session, body["resident_id"])
+    signed = moved.amount if moved.credit_account_id == account.id else -moved.amount
     return {
         "transfer_id": moved.id,
         "resident_id": body["resident_id"],
-        "amount": body["amount"],
+        "amount": signed,
         "reason": moved.memo,
+        "balance": account.balance,
+        "available": account.available,
+    }
+
+
+@blp.route("/checkins/<int:checkin_id>/reverse", methods=["POST"])
+@idempotent
+@require_role(*ADMINS)
+@blp.arguments(ReversalIn)
+@blp.response(201, ReversalOut)
+def reverse(body, checkin_id):
+    """Reverse a mistaken check-in by a compensating transfer (once; never overdraws)."""
+    moved = reverse_checkin(
+        db.session, actor=current_user, checkin_id=checkin_id, reason=body["reason"]
+    )
+    account = db.session.get(Account, moved.debit_account_id)
+    return {
+        "transfer_id": moved.id,
+        "checkin_id": checkin_id,
+        "amount": -moved.amount,
         "balance": account.balance,
         "available": account.available,
     }

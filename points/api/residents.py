@@ -41,9 +41,16 @@ class ResidentOut(ma.Schema):
     role = ma.fields.String()
     village_id = ma.fields.Integer(allow_none=True)
     household_id = ma.fields.Integer(allow_none=True)
-    household_code = ma.fields.Function(lambda u: u.household.code if u.household else None)
+    household_code = ma.fields.Function(lambda u: _household_code(u))
     active = ma.fields.Boolean()
     card_version = ma.fields.Integer()
+
+
+def _household_code(person: User | dict) -> str | None:
+    # ResidentDetail dumps the dict _with_balance made from a User: take the code as it is.
+    if isinstance(person, dict):
+        return person.get("household_code")
+    return person.household.code if person.household else None
 
 
 class ResidentDetail(ResidentOut):

@@ -31,6 +31,15 @@ def mask_name(name: str) -> str:
 BLUEPRINT_MODULES = [
     "points.web.public",
     "points.web.account",
+    "points.web.shop",
+    "points.web.shop_admin",
+    "points.web.admin_dashboard",
+    "points.web.admin_residents",
+    "points.web.admin_points",
+    "points.web.admin_reports",
+    "points.web.admin_audit",
+    "points.web.events",
+    "points.web.checkin",
 ]
 
 

@@ -1,0 +1,133 @@
+"""The audit log page, the ledger verification page and the scheme's settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from points import audit_log, ledger, settings
+from points.auth import ADMINS, require_role, sees_all_villages
+from points.errors import N_, DomainError, Forbidden
+from points.extensions import db
+from points.i18n import translate
+from points.models import Role
+from points.reports import parse_day
+from points.web import nav
+from points.web.admin_common import chosen_village, village_choices
+
+bp = Blueprint("admin_audit", __name__, url_prefix="/admin")
+nav.add("admin_audit.audit", N_("审计"), "admin", 64)
+PER_PAGE = 50
+
+ACTION_LABELS = {
+    "person.create": N_("登记"),
+    "person.edit": N_("修改资料"),
+    "person.suspend": N_("停用账号"),
+    "person.reinstate": N_("恢复账号"),
+    "card.reissue": N_("补办积分卡"),
+    "residents.import": N_("导入村民"),
+    "points.adjust": N_("加减分"),
+    "checkin.reverse": N_("撤销签到"),
+    "settings.update": N_("修改设置"),
+    "village.create": N_("新建村"),
+}
+
+
+@bp.route("/audit")
+@require_role(*ADMINS)
+def audit():
+    """Who did what, when, to what, before and after; filter by village, actor, action, date."""
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    village_id = chosen_village() if request.args.get("village_id") else None
+    flt = audit_log.AuditFilter(
+        village_id=village_id,
+        actor_id=request.args.get("actor_id", type=int),
+        action=request.args.get("action") or None,
+        start=parse_day(request.args.get("from")),
+        end=parse_day(request.args.get("to")),
+    )
+    found = audit_log.search(
+        db.session, current_user, flt, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+    )
+    return render_template(
+        "admin/audit.html",
+        found=found,
+        flt=flt,
+        page=page,
+        per_page=PER_PAGE,
+        villages=village_choices(),
+        village_id=village_id,
+        actions=audit_log.actions(db.session),
+        actors=audit_log.actors(db.session, current_user),
+        action_label=lambda a: translate(ACTION_LABELS[a]) if a in ACTION_LABELS else a,
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.route("/ledger", endpoint="ledger")
+@require_role(Role.TOWN_ADMIN)
+def ledger_check():
+    """Recompute every balance and the hash chain; show the head hash to publish."""
+    result = ledger.verify(db.session)
+    return render_template("admin/ledger.html", result=result)
+
+
+TEXT_KEYS = (
+    "checkin_rotate_seconds",
+    "checkin_opens_before_minutes",
+    "checkin_closes_after_minutes",
+    "monthly_redemption_limit",
+)
+
+
+def _form_values(form, village_id: int | None) -> dict:
+    """Read the settings form; a blank field on a village's form means "use the town's"."""
+    values: dict = {}
+    for key in TEXT_KEYS:
+        raw = (form.get(key) or "").strip()
+        if raw or village_id is not None:
+            values[key] = raw or None
+    raw = (form.get("level_thresholds") or "").strip()
+    if raw:
+        values["level_thresholds"] = [p.strip() for p in raw.replace("，", ",").split(",")]
+    elif village_id is not None:
+        values["level_thresholds"] = None
+    raw = form.get("deduction_rules") or ""
+    values["deduction_rules"] = (
+        settings.parse_rules(raw) if raw.strip() or village_id is None else None
+    )
+    return values
+
+
+@bp.route("/settings", methods=["GET", "POST"], endpoint="settings")
+@require_role(*ADMINS)
+def settings_page():
+    """A village's settings (blank: the town's default applies); the town admin sets defaults."""
+    village_id = chosen_village()
+    status = 200
+    if request.method == "POST":
+        if village_id is None and not sees_all_villages(current_user):
+            raise Forbidden()
+        try:
+            settings.update(
+                db.session, current_user, village_id, _form_values(request.form, village_id)
+            )
+        except DomainError as error:
+            if error.category == "forbidden":
+                raise
+            flash(error.message, "error")
+            status = 422
+        else:
+            flash(translate("设置已保存。"), "success")
+            return redirect(url_for(".settings", village_id=village_id))
+    own = settings.overrides(db.session, village_id)
+    return render_template(
+        "admin/settings.html",
+        own=own,
+        effective=settings.effective(db.session, village_id),
+        town=settings.effective(db.session, None),
+        labels=settings.LABELS,
+        text_keys=TEXT_KEYS,
+        villages=village_choices(),
+        village_id=village_id,
+    ), status

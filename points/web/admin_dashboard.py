@@ -1,0 +1,45 @@
+"""The admin dashboard: the scheme's numbers and charts, drawn on the server."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from points import charts, dashboard
+from points.auth import STAFF, require_role
+from points.errors import N_
+from points.extensions import db
+from points.i18n import translate
+from points.web import nav
+from points.web.admin_common import chosen_village, village_choices
+
+bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin")
+nav.add("admin_dashboard.index", N_("管理台"), "staff", 60)
+
+
+@bp.route("/")
+@require_role(*STAFF)
+def index():
+    """This month's and year's numbers, with 12-month charts (village admin: own village)."""
+    village_id = chosen_village()
+    board = dashboard.build(db.session, village_id)
+    labels = [point.label[2:] for point in board.series]
+    checkin_chart = charts.bar_chart(
+        translate("每月签到人次"), labels, [p.checkins for p in board.series]
+    )
+    points_chart = charts.line_chart(
+        translate("每月积分发放与兑换"),
+        labels,
+        [
+            (translate("发放"), [p.issued for p in board.series]),
+            (translate("兑换"), [p.redeemed for p in board.series]),
+            (translate("参与人数"), [p.participants for p in board.series]),
+        ],
+    )
+    return render_template(
+        "admin/dashboard.html",
+        board=board,
+        villages=village_choices(),
+        village_id=village_id,
+        checkin_chart=checkin_chart,
+        points_chart=points_chart,
+    )

@@ -1,0 +1,155 @@
+"""Awards and deductions (扣分) by rule or typed, and reversing mistaken check-ins."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from points import adjustments, audit_log
+from points.auth import ADMINS, ensure_village, require_role, scoped
+from points.errors import N_, DomainError, NotFound
+from points.extensions import db
+from points.i18n import translate
+from points.models import Account, Checkin, Event, Transfer, User
+from points.people import get_person, normalise_phone
+from points.web import nav
+from points.web.admin_common import chosen_village, form_int
+
+bp = Blueprint("admin_points", __name__, url_prefix="/admin")
+nav.add("admin_points.adjust", N_("加减分"), "admin", 62)
+
+
+def _find_resident(text: str) -> User:
+    text = (text or "").strip()
+    if len(text) >= 11:
+        user = db.session.scalar(select(User).where(User.phone == normalise_phone(text)))
+        if user is None:
+            raise NotFound(what=translate("手机号 %(phone)s 的村民", phone=text))
+        return user
+    if text.isdigit():
+        return get_person(db.session, int(text))
+    raise NotFound(what=translate("村民（请填手机号）"))
+
+
+def _page(resident: User | None, status: int = 200):
+    village_id = resident.village_id if resident else chosen_village()
+    recent = audit_log.search(
+        db.session,
+        current_user,
+        audit_log.AuditFilter(village_id=village_id, action="points.adjust"),
+        limit=15,
+    )
+    return render_template(
+        "admin/adjust.html",
+        resident=resident,
+        rules=adjustments.rules_for(db.session, village_id) if village_id else [],
+        recent=recent.rows,
+        form=request.form,
+    ), status
+
+
+@bp.route("/adjustments", methods=["GET", "POST"])
+@require_role(*ADMINS)
+def adjust():
+    """Pick a resident, then a rule (见义勇为 +50, 私拉电线 −10 …) or an amount and reason."""
+    resident = None
+    wanted = request.values.get("resident_id") or request.values.get("resident")
+    if wanted:
+        try:
+            resident = _find_resident(wanted)
+            ensure_village(current_user, resident.village_id)
+        except NotFound as error:
+            flash(error.message, "error")
+            return _page(None, 404)
+    if request.method == "GET" or resident is None:
+        return _page(resident)
+    form = request.form
+    try:
+        if form.get("rule"):
+            moved = adjustments.adjust_by_rule(
+                db.session,
+                actor=current_user,
+                resident_id=resident.id,
+                rule=form["rule"],
+                note=form.get("reason", ""),
+            )
+        else:
+            amount = form_int("amount")
+            moved = adjustments.adjust(
+                db.session,
+                actor=current_user,
+                resident_id=resident.id,
+                amount=amount if amount is not None else 0,
+                reason=form.get("reason", ""),
+            )
+    except DomainError as error:
+        if error.category == "forbidden":
+            raise
+        flash(error.message, "error")
+        return _page(resident, 409 if error.category == "conflict" else 422)
+    flash(
+        translate(
+            "已为 %(name)s 记 %(amount)s 分：%(reason)s",
+            name=resident.name,
+            amount=f"{signed_amount(moved):+d}",
+            reason=moved.memo,
+        ),
+        "success",
+    )
+    return redirect(url_for(".adjust", resident_id=resident.id))
+
+
+def signed_amount(moved: Transfer) -> int:
+    """The amount as the resident sees it: + for an award, − for a deduction."""
+    credit = db.session.get(Account, moved.credit_account_id)
+    return moved.amount if credit.kind == "resident" else -moved.amount
+
+
+@bp.route("/checkins")
+@require_role(*ADMINS)
+def checkins():
+    """Recent check-ins (one resident's, or the village's), each reversible once."""
+    query = select(Checkin, Event.title, User.name).join(Event, Event.id == Checkin.event_id)
+    query = query.join(User, User.id == Checkin.resident_id)
+    resident = None
+    resident_id = request.args.get("resident_id", type=int)
+    if resident_id:
+        resident = get_person(db.session, resident_id)
+        ensure_village(current_user, resident.village_id)
+        query = query.where(Checkin.resident_id == resident_id)
+    else:
+        village_id = chosen_village()
+        if village_id is not None:
+            query = query.where(Checkin.village_id == village_id)
+        query = scoped(query, Checkin.village_id, current_user)
+    rows = db.session.execute(query.order_by(Checkin.id.desc()).limit(100)).all()
+    reversed_ids = adjustments.reversed_checkin_ids(db.session, [c.id for c, _t, _n in rows])
+    return render_template(
+        "admin/checkins.html", rows=rows, reversed_ids=reversed_ids, resident=resident
+    )
+
+
+@bp.route("/checkins/<int:checkin_id>/reverse", methods=["POST"])
+@require_role(*ADMINS)
+def reverse(checkin_id: int):
+    """Take back a mistaken check-in's points (a compensating transfer)."""
+    checkin = db.session.get(Checkin, checkin_id)
+    if checkin is None:
+        raise NotFound(what=translate("签到 %(id)s", id=checkin_id))
+    ensure_village(current_user, checkin.village_id)
+    back = url_for(".checkins", resident_id=request.form.get("resident_id") or None)
+    try:
+        adjustments.reverse_checkin(
+            db.session,
+            actor=current_user,
+            checkin_id=checkin_id,
+            reason=request.form.get("reason") or translate("签到有误，撤销"),
+        )
+    except DomainError as error:
+        if error.category == "forbidden":
+            raise
+        flash(error.message, "error")
+        return redirect(back)
+    flash(translate("已撤销这次签到的积分。"), "success")
+    return redirect(back)

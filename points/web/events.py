@@ -1,0 +1,309 @@
+"""Event pages: the public list, admins' create/edit, staff's live QR, poster, scanner, manual."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from points import checkin, events
+from points.auth import ADMINS, STAFF, require_role, sees_all_villages
+from points.errors import N_, DomainError, InvalidInput
+from points.events import EventForm
+from points.extensions import db
+from points.i18n import translate
+from points.models import Role, User, Village
+from points.web import SHANGHAI, nav
+from points.web.scanning import shown_code
+
+bp = Blueprint("events", __name__)
+
+nav.add("events.upcoming", N_("活动"), "public", 20)
+nav.add("events.manage", N_("活动管理"), "staff", 40)
+
+FORM_TIME = "%Y-%m-%dT%H:%M"
+
+
+def parse_local(value: str | None) -> datetime | None:
+    """A datetime-local field (Shanghai time) as stored UTC."""
+    if not value:
+        return None
+    try:
+        local = datetime.strptime(value.strip(), FORM_TIME).replace(tzinfo=SHANGHAI)
+    except ValueError as exc:
+        raise InvalidInput("时间格式不对：%(value)s", value=value) from exc
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def form_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime(FORM_TIME)
+
+
+def _int(name: str) -> int | None:
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise InvalidInput("%(field)s 必须是整数。", field=name)
+    return int(raw)
+
+
+def _form_from_request() -> EventForm:
+    village = request.form.get("village_id", "")
+    starts, ends = (
+        parse_local(request.form.get("starts_at")),
+        parse_local(request.form.get("ends_at")),
+    )
+    if starts is None or ends is None:
+        raise InvalidInput("请填写开始和结束时间。")
+    return EventForm(
+        title=request.form.get("title", ""),
+        category_id=_int("category_id") or 0,
+        village_id=int(village) if village.isdigit() else None,
+        starts_at=starts,
+        ends_at=ends,
+        points=_int("points"),
+        capacity=_int("capacity"),
+        qr_mode=request.form.get("qr_mode", "rotating"),
+        status=request.form.get("status", "published"),
+        description=request.form.get("description", ""),
+        location=request.form.get("location", ""),
+        checkin_opens_at=parse_local(request.form.get("checkin_opens_at")),
+        checkin_closes_at=parse_local(request.form.get("checkin_closes_at")),
+    )
+
+
+def _villages() -> list[Village]:
+    query = select(Village).order_by(Village.code)
+    if not sees_all_villages(current_user):
+        query = query.where(Village.id == current_user.village_id)
+    return list(db.session.scalars(query))
+
+
+def _event_for_staff(event_id: int):
+    event = events.get_event(db.session, event_id)
+    events.ensure_can_run(current_user, event)
+    return event
+
+
+# --- public -----------------------------------------------------------------------------
+@bp.route("/events")
+def upcoming():
+    """Upcoming published events."""
+    found = events.list_events(db.session, upcoming=True, limit=50)
+    return render_template("events/upcoming.html", events=found)
+
+
+# --- admins -----------------------------------------------------------------------------
+@bp.route("/events/manage")
+@require_role(*STAFF)
+def manage():
+    """My village's events (town admins: all) with their actions."""
+    found = events.list_events(db.session, viewer=current_user, limit=100)
+    if not sees_all_villages(current_user):
+        found = [e for e in found if e.village_id in (None, current_user.village_id)]
+    return render_template("events/manage.html", events=found)
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@require_role(*ADMINS)
+def create():
+    """Create an event."""
+    values = request.form if request.method == "POST" else {}
+    if request.method == "POST":
+        try:
+            event = events.create_event(db.session, current_user, _form_from_request())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(translate("活动已创建。"), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template(
+        "events/form.html",
+        event=None,
+        values=values,
+        categories=events.categories(db.session),
+        villages=_villages(),
+        form_time=form_time,
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@require_role(*ADMINS)
+def edit(event_id: int):
+    """Edit a draft or published event."""
+    event = events.get_event(db.session, event_id)
+    events.ensure_can_manage(current_user, event.village_id)
+    if request.method == "POST":
+        try:
+            events.update_event(db.session, current_user, event_id, _form_from_request())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            event = events.get_event(db.session, event_id)
+        else:
+            flash(translate("活动已保存。"), "success")
+            return redirect(url_for("events.show", event_id=event_id))
+    return render_template(
+        "events/form.html",
+        event=event,
+        values=request.form if request.method == "POST" else {},
+        categories=events.categories(db.session),
+        villages=_villages(),
+        form_time=form_time,
+    )
+
+
+@bp.route("/events/<int:event_id>/<any(publish, close, cancel):action>", methods=["POST"])
+@require_role(*ADMINS)
+def change_status(event_id: int, action: str):
+    events.change_status(db.session, current_user, event_id, action)
+    flash(translate("活动状态已更新。"), "success")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/regenerate", methods=["POST"])
+@require_role(*STAFF)
+def regenerate(event_id: int):
+    """Revoke every code the event issued (the poster must be printed again)."""
+    events.regenerate_key(db.session, current_user, event_id)
+    flash(translate("二维码已更换，旧的二维码全部作废。"), "success")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.route("/events/categories", methods=["GET", "POST"])
+@require_role(Role.TOWN_ADMIN.value)
+def categories():
+    """The town admin sets each category's default points."""
+    if request.method == "POST":
+        try:
+            for category in events.categories(db.session, active_only=False):
+                value = _int(f"points_{category.id}")
+                if value is not None and value != category.default_points:
+                    events.update_category_points(db.session, current_user, category.id, value)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(translate("已保存。"), "success")
+            return redirect(url_for("events.categories"))
+    return render_template(
+        "events/categories.html", categories=events.categories(db.session, active_only=False)
+    )
+
+
+# --- one event ---------------------------------------------------------------------------
+@bp.route("/events/<int:event_id>")
+def show(event_id: int):
+    """An event: what, when, how many points; its staff see their tools."""
+    event = events.get_event(db.session, event_id)
+    runs = False
+    if current_user.is_authenticated and current_user.is_staff:
+        try:
+            events.ensure_can_run(current_user, event)
+            runs = True
+        except DomainError:
+            runs = False
+    if event.status == "draft" and not runs:
+        abort(404)
+    recent = checkin.recent_checkins(db.session, event.id, limit=20) if runs else []
+    return render_template("events/show.html", event=event, runs=runs, recent=recent)
+
+
+@bp.route("/events/<int:event_id>/live")
+@require_role(*STAFF)
+def live(event_id: int):
+    """Full screen: the rotating code refreshes itself, with the live count."""
+    event = _event_for_staff(event_id)
+    return render_template("events/live.html", event=event, shown=shown_code(event))
+
+
+@bp.route("/events/<int:event_id>/poster")
+@require_role(*STAFF)
+def poster(event_id: int):
+    """A4 poster with the static code (for static-code events)."""
+    event = _event_for_staff(event_id)
+    shown = shown_code(event, "static") if event.qr_mode == "static" else None
+    return render_template("events/poster.html", event=event, shown=shown)
+
+
+@bp.route("/events/<int:event_id>/scan")
+@require_role(*STAFF)
+def scanner(event_id: int):
+    """The camera scanner for residents' printed cards."""
+    event = _event_for_staff(event_id)
+    return render_template("events/scan.html", event=event)
+
+
+@bp.route("/events/<int:event_id>/manual", methods=["GET", "POST"])
+@require_role(*STAFF)
+def manual(event_id: int):
+    """Find a resident by name or phone and check them in on their behalf."""
+    event = _event_for_staff(event_id)
+    if request.method == "POST":
+        resident_id = _int("resident_id")
+        try:
+            result = checkin.check_in_manually(
+                db.session, event_id=event.id, resident_id=resident_id or 0, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            if result.already:
+                message = translate(
+                    "%(name)s 已经在 %(time)s 签过到了。",
+                    name=result.resident_name,
+                    time=checkin.local_clock(result.checked_in_at),
+                )
+                flash(message, "warning")
+            else:
+                message = translate(
+                    "%(name)s 签到成功，+%(points)s 分。",
+                    name=result.resident_name,
+                    points=result.points,
+                )
+                flash(message, "success")
+        return redirect(url_for("events.manual", event_id=event.id, q=request.form.get("q", "")))
+    q = (request.args.get("q") or "").strip()[:64]
+    found: list[User] = []
+    if q:
+        query = select(User).where(User.village_id.is_not(None), User.active.is_(True))
+        if not sees_all_villages(current_user):
+            query = query.where(User.village_id == current_user.village_id)
+        if event.village_id is not None:
+            query = query.where(User.village_id == event.village_id)
+        like = f"%{q}%"
+        query = query.where(or_(User.name.like(like), User.phone.like(like)))
+        found = list(db.session.scalars(query.order_by(User.name).limit(30)))
+    done = set()
+    if found:
+        from points.models import Checkin
+
+        done = set(
+            db.session.scalars(
+                select(Checkin.resident_id).where(
+                    Checkin.event_id == event.id,
+                    Checkin.resident_id.in_([p.id for p in found]),
+                )
+            )
+        )
+    return render_template("events/manual.html", event=event, q=q, found=found, done=done)
+
+
+STATUS_NAMES = {
+    "draft": N_("草稿"),
+    "published": N_("已发布"),
+    "closed": N_("已结束"),
+    "cancelled": N_("已取消"),
+}
+
+
+@bp.app_context_processor
+def _event_helpers() -> dict:
+    return {"status_name": lambda status: translate(STATUS_NAMES.get(status, status))}

@@ -1,0 +1,85 @@
+"""What the check-in API and pages share: the code's URL, the QR payload, failed-scan limits.
+
+Rate limits count failed scans only (deduct_when) per user and per IP, shared by every
+scanning endpoint, and a success never resets them (pretix PR #6219).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from points import events
+from points.checkin import recent_checkins
+from points.extensions import db, limiter
+from points.models import Event
+from points.qr import qr_svg_inline
+from points.web import local_time, mask_name
+
+
+def base_url() -> str:
+    """Where phones should go: BASE_URL, else the host this request came to."""
+    configured = current_app.config.get("BASE_URL") or ""
+    return (configured or request.host_url).rstrip("/")
+
+
+def code_url(token: str) -> str:
+    return f"{base_url()}/c/{token}"
+
+
+def rotate_default() -> int:
+    return int(current_app.config.get("CHECKIN_ROTATE_SECONDS", 30))
+
+
+def secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def shown_code(event: Event, mode: str | None = None) -> dict:
+    """The code to show for an event now, with its URL, inline SVG and the live numbers."""
+    rotate = events.rotate_seconds(db.session, event.village_id, rotate_default())
+    code = events.current_code(event, secret(), rotate, mode=mode)
+    url = code_url(code.token)
+    return {
+        "url": url,
+        "token": code.token,
+        "expires_in": code.expires_in,
+        "rotate_seconds": code.rotate_seconds,
+        "mode": mode or event.qr_mode,
+        "svg": qr_svg_inline(url, box_size=8, border=4),
+        "checkin_count": event.checkin_count,
+        "capacity": event.capacity,
+        "status": event.status,
+        "recent": [
+            {"name": mask_name(name), "at": local_time(at, "%H:%M")}
+            for name, at in recent_checkins(db.session, event.id)
+        ],
+    }
+
+
+# --- failed-scan limits -----------------------------------------------------------------
+def _user_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{get_remote_address()}"
+
+
+def _failed(response) -> bool:
+    return response.status_code >= 400 and response.status_code != 429
+
+
+def _per_user() -> str:
+    return current_app.config.get("CHECKIN_FAILS_PER_USER", "20 per 10 minutes")
+
+
+def _per_ip() -> str:
+    return current_app.config.get("CHECKIN_FAILS_PER_IP", "60 per 10 minutes")
+
+
+failed_scans_per_user = limiter.shared_limit(
+    _per_user, scope="checkin-fail-user", key_func=_user_key, deduct_when=_failed
+)
+failed_scans_per_ip = limiter.shared_limit(
+    _per_ip, scope="checkin-fail-ip", key_func=get_remote_address, deduct_when=_failed
+)

@@ -1,0 +1,85 @@
+"""Under concurrent requests: is a file imported once, and a check-in reversed once?"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from points import ledger
+from points.adjustments import reverse_checkin
+from points.errors import DomainError
+from points.extensions import db
+from points.importing import import_residents
+from points.models import Transfer, User
+
+pytestmark = pytest.mark.slow
+
+
+def run_together(app, work, count: int = 2) -> list:
+    """Run work(session) in `count` threads, each with its own app context and session."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def one(index: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[index] = work(db.session)
+            except DomainError as error:
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_the_same_file_imported_twice_at_once_creates_each_resident_once(
+    app, session, town, csv_file
+):
+    data = csv_file([f"村民{n},1381234{n:04d},GL01,GL01-{n}" for n in range(30)], "gbk")
+    admin_id = town.admin_a.id
+    session.commit()
+
+    def work(s):
+        return import_residents(s, s.get(User, admin_id), data)
+
+    results = run_together(app, work)
+    created = sorted(r.created for r in results)
+    assert created == [0, 30]
+    refused = next(r for r in results if r.created == 0)
+    assert refused.errors and refused.errors[0]["row"] >= 2
+    session.expire_all()
+    count = session.scalar(select(func.count()).where(User.phone.like("1381234%")))
+    assert count == 30
+
+
+def test_a_checkin_reversed_twice_at_once_is_reversed_once(app, session, town, award_checkin):
+    checkin = award_checkin(town.resident_a, 10)
+    award_checkin(town.resident_a, 10, title="消防演练")
+    admin_ids = (town.admin_a.id, town.town_admin.id)
+    checkin_id = checkin.id
+    session.commit()
+    turn = iter(admin_ids)
+    lock = threading.Lock()
+
+    def work(s):
+        with lock:
+            actor_id = next(turn)
+        return reverse_checkin(
+            s, actor=s.get(User, actor_id), checkin_id=checkin_id, reason="签错了人"
+        )
+
+    results = run_together(app, work)
+    assert sum(isinstance(r, Transfer) for r in results) == 1
+    refused = next(r for r in results if not isinstance(r, Transfer))
+    assert refused.code == "already_reversed"
+    session.expire_all()
+    assert ledger.resident_account(session, town.resident_a.id).available == 10
+    assert ledger.verify(session).ok

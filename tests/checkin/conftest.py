@@ -1,0 +1,44 @@
+"""Check-in fixtures: categories, events a few minutes into their window, codes and counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from points import events
+from points.categories import ensure_categories
+from points.db import write_transaction
+from points.events import EventForm
+from points.models import EventCategory, utcnow
+
+
+@pytest.fixture
+def categories(session):
+    with write_transaction(session):
+        ensure_categories(session)
+    return {c.code: c for c in session.scalars(select(EventCategory))}
+
+
+@pytest.fixture
+def make_event(session, town, categories):
+    """An event whose check-in window is open now (unless told otherwise)."""
+
+    def make(village="a", *, by=None, starts_in=timedelta(minutes=5), **fields) -> object:
+        village_obj = {"a": town.village_a, "b": town.village_b, None: None}[village]
+        actor = by or (town.town_admin if village_obj is None else town.admin_a)
+        if village == "b" and by is None:
+            actor = town.admin_b
+        starts = utcnow() + starts_in
+        form = EventForm(
+            title=fields.pop("title", "夜间治安巡防"),
+            category_id=categories[fields.pop("category", "patrol")].id,
+            village_id=village_obj.id if village_obj else None,
+            starts_at=starts,
+            ends_at=fields.pop("ends_at", starts + timedelta(hours=2)),
+            **fields,
+        )
+        return events.create_event(session, actor, form)
+
+    return make
