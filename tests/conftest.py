@@ -29,6 +29,16 @@ from points.extensions import db as sqla
 from points.models import Role, User
 from points.people import NewPerson, create_person, create_village
 
+_THIS_MODULE = sys.modules[__name__]  # while importing, "conftest" is this file
+
+
+def pytest_collectstart(collector) -> None:
+    # Every test folder's conftest.py outside a package is imported as the module "conftest",
+    # the last one loaded replacing the others; test modules that `from conftest import …`
+    # mean this file, so point the name back here before each module is imported.
+    sys.modules["conftest"] = _THIS_MODULE
+
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PASSWORD = "secret123"
