@@ -118,15 +118,17 @@ def test_an_award_and_a_deduction_move_the_balance(client, auth, session, funded
 
 # --- validation messages in the caller's language ---------------------------------------
 def test_validation_messages_are_chinese_by_default(client, auth, funded_town):
-    answer = client.post(
-        URL,
-        json={"resident_id": funded_town.resident_a.id, "amount": "x"},
-        headers=auth.headers(funded_town.admin_a),
-    )
-    body = answer.get_json()
-    assert body["errors"] == {"amount": ["应为整数。"], "reason": ["此项必填。"]}
-    assert body["message"].startswith("输入有误")
-    assert "Not a valid" not in str(body) and "Missing data" not in str(body)
+    headers = auth.headers(funded_town.admin_a)
+    resident = funded_town.resident_a.id
+    not_a_number = client.post(
+        URL, json={"resident_id": resident, "amount": "x", "reason": "巡防"}, headers=headers
+    ).get_json()
+    assert not_a_number["errors"] == {"amount": ["应为整数。"]}
+    assert not_a_number["message"] == "输入有误：amount 应为整数。"
+    no_reason = client.post(URL, json={"resident_id": resident, "amount": 5}, headers=headers)
+    assert no_reason.get_json()["errors"] == {"reason": ["此项必填。"]}
+    for body in (not_a_number, no_reason.get_json()):
+        assert "Not a valid" not in str(body) and "Missing data" not in str(body)
 
 
 def test_validation_messages_follow_an_english_reader(client, auth, funded_town):
