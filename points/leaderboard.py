@@ -223,7 +223,8 @@ def villages(session: Session, key: str, village_id: int | None, limit: int) -> 
                 func.count().label("n"),
                 func.max(Participation.first_at).label("last_at"),
             )
-            .where(Participation.period == key)
+            .join(User, User.id == Participation.resident_id)
+            .where(Participation.period == key, User.role == Role.RESIDENT.value)
             .group_by(Participation.village_id)
         )
     }

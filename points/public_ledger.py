@@ -71,7 +71,8 @@ def monthly_participation(
         (row.village_id, row.period): row.n
         for row in session.execute(
             select(Participation.village_id, Participation.period, func.count().label("n"))
-            .where(Participation.period.in_(keys))
+            .join(User, User.id == Participation.resident_id)
+            .where(Participation.period.in_(keys), User.role == Role.RESIDENT.value)
             .group_by(Participation.village_id, Participation.period)
         )
     }

@@ -20,6 +20,7 @@ BLUEPRINT_MODULES = [
     "points.api.residents",
     "points.api.adjustments",
     "points.api.ledger_audit",
+    "points.api.leaderboard",
 ]
 
 

@@ -24,6 +24,7 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 BLUEPRINT_MODULES = [
     "points.web.public",
     "points.web.account",
+    "points.web.board",
 ]
 
 
