@@ -65,6 +65,11 @@ def test_period_totals_equal_the_ledger_after_random_operations(session, points,
     holds: list[int] = []
     for op, whom, amount, minutes in sorted(steps, key=lambda s: s[3]):
         user, at = people[whom], START + timedelta(minutes=minutes)
+        if op in ("adjust-", "reverse", "redeem", "hold"):
+            # Take at most what the resident has, so that most debits go through.
+            amount = min(amount, ledger.resident_account(session, user.id).available)
+            if amount == 0:
+                continue
         try:
             if op in ("award", "adjust+"):
                 points.award(user, amount, at, kind="award" if op == "award" else "adjust")
