@@ -34,7 +34,7 @@ def leaderboard_page():
     kind = _choice("kind", leaderboard.KINDS, "residents")
     villages = db.session.scalars(select(Village).order_by(Village.code)).all()
     village_id = request.args.get("village_id", type=int)
-    if village_id not in {v.id for v in villages}:
+    if kind == "villages" or village_id not in {v.id for v in villages}:
         village_id = None
     rows = leaderboard.ranking(
         db.session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -102,3 +103,14 @@ class Points:
 @pytest.fixture
 def points(session) -> Points:
     return Points(session)
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def save_artifact(name: str, data: bytes) -> Path:
+    """Keep a screenshot under test-artifacts/, as the root conftest's save_artifact does."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    path.write_bytes(data)
+    return path

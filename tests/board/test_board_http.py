@@ -78,7 +78,9 @@ def test_an_unknown_village_is_a_404_not_an_empty_board(client, scored):
 
 
 def test_get_me_tells_a_resident_their_level_and_badges(client, auth, scored):
-    me = client.get("/api/v1/me", headers=auth.headers(scored.resident_a)).get_json()
+    # A browser session: bearer tokens meet the `app` fixture's shared `g` (see the report).
+    auth.login(scored.resident_a)
+    me = client.get("/api/v1/me").get_json()
     assert me["level"]["name"] == "平安卫士"
     assert [b["code"] for b in me["badges"]] == ["first_redemption"]
 

@@ -18,7 +18,11 @@ def test_levels_follow_lifetime_points_with_the_default_thresholds(session, town
     points.award(town.resident_a, 120)
     points.redeem(town.resident_a, 100)  # spending keeps the level
     level = standing.summary(session, town.resident_a)["level"]
-    assert (level["name"], level["next_name"], level["points_to_next"]) == ("平安卫士", "平安之星", 180)
+    assert (level["name"], level["next_name"], level["points_to_next"]) == (
+        "平安卫士",
+        "平安之星",
+        180,
+    )
 
 
 def test_the_town_and_a_village_can_set_their_own_level_thresholds(session, town, points):

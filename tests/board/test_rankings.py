@@ -42,9 +42,7 @@ def test_deductions_and_reversals_do_lower_the_points_earned(session, town, poin
     assert names(session, period="all") == [(1, "赵*", 40), (2, "张*丰", 35)]
 
 
-def test_equal_points_share_a_rank_and_who_got_there_first_is_listed_first(
-    session, town, points
-):
+def test_equal_points_share_a_rank_and_who_got_there_first_is_listed_first(session, town, points):
     start = datetime(2026, 11, 2, 1, 0)
     points.award(town.resident_b, 30, start)
     points.award(town.resident_a, 30, start + timedelta(minutes=1))
