@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from points import badges, standing
 from points.db import write_transaction
@@ -26,6 +26,7 @@ from points.models import EarnedTotal, Household, Participation, Role, User, Vil
 PERIODS = ("month", "year", "all")
 KINDS = ("residents", "households", "villages")
 MAX_LIMIT = 200
+_LIFETIME = aliased(EarnedTotal)  # the same resident's 'all' row, for the level
 
 
 class UnknownVillage(DomainError):
@@ -97,7 +98,8 @@ def _village_names(session: Session) -> dict[int, str]:
 def residents(
     session: Session, key: str, village_id: int | None, limit: int, with_badges: bool = True
 ) -> list[dict]:
-    """Residents by points earned in the period."""
+    """Residents by points earned in the period (one ranking query, one for the levels)."""
+    lifetime = _LIFETIME
     statement = (
         select(
             EarnedTotal.resident_id,
@@ -105,8 +107,15 @@ def residents(
             EarnedTotal.reached_at,
             EarnedTotal.village_id,
             User.name,
+            Village.name.label("village_name"),
+            lifetime.points.label("lifetime"),
         )
         .join(User, User.id == EarnedTotal.resident_id)
+        .join(Village, Village.id == EarnedTotal.village_id)
+        .outerjoin(
+            lifetime,
+            (lifetime.resident_id == EarnedTotal.resident_id) & (lifetime.period == "all"),
+        )
         .where(
             EarnedTotal.period == key,
             EarnedTotal.points > 0,
@@ -120,34 +129,24 @@ def residents(
     found = session.execute(statement).all()
     if not found:
         return []
-    ids = [row.resident_id for row in found]
-    if key == "all":
-        lifetime = {row.resident_id: row.points for row in found}
-    else:
-        lifetime = dict(
-            session.execute(
-                select(EarnedTotal.resident_id, EarnedTotal.points).where(
-                    EarnedTotal.period == "all", EarnedTotal.resident_id.in_(ids)
-                )
-            ).all()
-        )
     levels = standing.levels_by_village(session, {row.village_id for row in found})
-    names = _village_names(session)
-    earned_badges = badges.codes_for(session, ids) if with_badges else {}
+    earned_badges = badges.codes_for(session, [r.resident_id for r in found]) if with_badges else {}
     ranks = competition_ranks([row.points for row in found])
-    return [
-        {
+    rows = []
+    for rank, row in zip(ranks, found, strict=True):
+        shown = {
             "rank": rank,
             "display_name": mask_name(row.name),
             "points": row.points,
-            "level": standing.level_for(lifetime.get(row.resident_id, 0), levels[row.village_id]),
+            "level": standing.level_for(row.lifetime or 0, levels[row.village_id]),
             "village_id": row.village_id,
-            "village_name": names.get(row.village_id, ""),
+            "village_name": row.village_name,
             "reached_at": row.reached_at,
-            "badges": [badges.as_dict(code) for code in earned_badges.get(row.resident_id, [])],
         }
-        for rank, row in zip(ranks, found, strict=True)
-    ]
+        if with_badges:
+            shown["badges"] = [badges.as_dict(c) for c in earned_badges.get(row.resident_id, [])]
+        rows.append(shown)
+    return rows
 
 
 def households(session: Session, key: str, village_id: int | None, limit: int) -> list[dict]:

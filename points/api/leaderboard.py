@@ -22,6 +22,9 @@ class LeaderboardArgs(ma.Schema):
     limit = ma.fields.Integer(
         load_default=50, validate=ma.validate.Range(min=1, max=leaderboard.MAX_LIMIT)
     )
+    badges = ma.fields.Boolean(
+        load_default=False, metadata={"description": "residents: add each one's badges"}
+    )
 
     @ma.validates_schema
     def village_scope_names_a_village(self, data, **kwargs):
@@ -64,6 +67,10 @@ def ranking(args):
     return leaderboard.ranking(
         db.session,
         leaderboard.Query(
-            kind=args["kind"], period=args["period"], village_id=village_id, limit=args["limit"]
+            kind=args["kind"],
+            period=args["period"],
+            village_id=village_id,
+            limit=args["limit"],
+            with_badges=args["badges"],
         ),
     )
