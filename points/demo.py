@@ -150,7 +150,9 @@ class DemoPeople:
 
 
 # Modules with a `seed_demo(session, rng, people)` run after the core demo; a feature adds its own.
-FEATURE_STEPS: list[str] = []
+FEATURE_STEPS: list[str] = [
+    "points.board_demo",
+]
 
 
 def _seed_history(session, rng, villages, staff, residents) -> None:
