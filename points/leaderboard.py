@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from points import badges, standing
@@ -26,7 +26,6 @@ from points.models import EarnedTotal, Household, Participation, Role, User, Vil
 PERIODS = ("month", "year", "all")
 KINDS = ("residents", "households", "villages")
 MAX_LIMIT = 200
-_LIFETIME = aliased(EarnedTotal)  # the same resident's 'all' row, for the level
 
 
 class UnknownVillage(DomainError):
@@ -95,11 +94,9 @@ def _village_names(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Village.id, Village.name)).all())
 
 
-def residents(
-    session: Session, key: str, village_id: int | None, limit: int, with_badges: bool = True
-) -> list[dict]:
-    """Residents by points earned in the period (one ranking query, one for the levels)."""
-    lifetime = _LIFETIME
+def _residents_statement(in_village: bool) -> Select:
+    """The resident ranking, built once: name, village and lifetime points joined in."""
+    lifetime = aliased(EarnedTotal)  # the same resident's 'all' row, for the level
     statement = (
         select(
             EarnedTotal.resident_id,
@@ -117,16 +114,29 @@ def residents(
             (lifetime.resident_id == EarnedTotal.resident_id) & (lifetime.period == "all"),
         )
         .where(
-            EarnedTotal.period == key,
+            EarnedTotal.period == bindparam("key"),
             EarnedTotal.points > 0,
             User.leaderboard_opt_out.is_(False),
         )
         .order_by(EarnedTotal.points.desc(), EarnedTotal.reached_at.asc(), EarnedTotal.resident_id)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    if village_id is not None:
-        statement = statement.where(EarnedTotal.village_id == village_id)
-    found = session.execute(statement).all()
+    if in_village:
+        statement = statement.where(EarnedTotal.village_id == bindparam("village_id"))
+    return statement
+
+
+_RESIDENTS_IN_TOWN = _residents_statement(False)
+_RESIDENTS_IN_VILLAGE = _residents_statement(True)
+
+
+def residents(
+    session: Session, key: str, village_id: int | None, limit: int, with_badges: bool = True
+) -> list[dict]:
+    """Residents by points earned in the period (one ranking query, one for the levels)."""
+    statement = _RESIDENTS_IN_VILLAGE if village_id is not None else _RESIDENTS_IN_TOWN
+    params = {"key": key, "limit": limit, "village_id": village_id}
+    found = session.execute(statement, params).all()
     if not found:
         return []
     levels = standing.levels_by_village(session, {row.village_id for row in found})
