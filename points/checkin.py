@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from points import ledger, tokens
+from points import earned, ledger, tokens
 from points.auth import sees_all_villages
 from points.db import write_transaction
 from points.errors import N_, DomainError, Forbidden, NotFound, OutsideVillage, ResidentSuspended
@@ -391,6 +391,7 @@ def award(
                 )
                 .returning(Checkin.id)
             )
+            earned.record_participation(session.connection(), resident_id, village_id, stamp)
             if issuance_id is None:
                 issuance_id = ledger.village_account(session, issuance_village, "issuance").id
             moved = ledger.transfer(

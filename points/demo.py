@@ -152,6 +152,7 @@ class DemoPeople:
 FEATURE_STEPS: list[str] = [
     "points.shop_demo",
     "points.admin_demo",
+    "points.board_demo",
 ]
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from points.models import Account, EarnedTotal, Transfer, User
+from points.models import Account, EarnedTotal, Participation, Transfer, User
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EARNING_KINDS = ("award", "adjust", "reverse")
@@ -36,6 +38,7 @@ def earned_delta(t: Transfer, debit: Account, credit: Account) -> tuple[int | No
 
 
 def record(session: Session, t: Transfer, debit: Account, credit: Account) -> None:
+    """Add a posted transfer's earned points to its resident's totals for each period."""
     user_id, delta = earned_delta(t, debit, credit)
     if not user_id or not delta:
         return
@@ -71,3 +74,21 @@ def record(session: Session, t: Transfer, debit: Account, credit: Account) -> No
             for key in missing
         )
         session.flush()
+
+
+def record_participation(
+    bind: Connection, resident_id: int, village_id: int, moment: datetime
+) -> None:
+    """Count a resident as taking part in each period of `moment` (once per period)."""
+    rows = [
+        {"period": key, "resident_id": resident_id, "village_id": village_id, "first_at": moment}
+        for key in periods_for(moment)
+    ]
+    dialect = bind.dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(Participation).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(Participation).on_conflict_do_nothing()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        statement = insert(Participation)
+    bind.execute(statement, rows)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 20:18:12.340560
+Create Date: 2026-11-28 20:30:59.829823
 
 """
 from alembic import op
@@ -167,6 +167,7 @@ def upgrade():
     sa.UniqueConstraint('period', 'resident_id', name=op.f('uq_earned_totals_period'))
     )
     with op.batch_alter_table('earned_totals', schema=None) as batch_op:
+        batch_op.create_index('ix_earned_period_household', ['period', 'household_id'], unique=False)
         batch_op.create_index('ix_earned_period_rank', ['period', 'points', 'reached_at'], unique=False)
         batch_op.create_index('ix_earned_period_village_rank', ['period', 'village_id', 'points', 'reached_at'], unique=False)
 
@@ -228,6 +229,20 @@ def upgrade():
     )
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.create_index('ix_notices_user_created', ['user_id', 'created_at'], unique=False)
+
+    op.create_table('participations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=10), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('village_id', sa.Integer(), nullable=False),
+    sa.Column('first_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['resident_id'], ['users.id'], name=op.f('fk_participations_resident_id_users')),
+    sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_participations_village_id_villages')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participations')),
+    sa.UniqueConstraint('period', 'resident_id', name=op.f('uq_participations_period'))
+    )
+    with op.batch_alter_table('participations', schema=None) as batch_op:
+        batch_op.create_index('ix_participation_period_village', ['period', 'village_id'], unique=False)
 
     op.create_table('transfers',
     sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
@@ -372,6 +387,10 @@ def downgrade():
         batch_op.drop_index('ix_transfers_created_at')
 
     op.drop_table('transfers')
+    with op.batch_alter_table('participations', schema=None) as batch_op:
+        batch_op.drop_index('ix_participation_period_village')
+
+    op.drop_table('participations')
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.drop_index('ix_notices_user_created')
 
@@ -385,6 +404,7 @@ def downgrade():
     with op.batch_alter_table('earned_totals', schema=None) as batch_op:
         batch_op.drop_index('ix_earned_period_village_rank')
         batch_op.drop_index('ix_earned_period_rank')
+        batch_op.drop_index('ix_earned_period_household')
 
     op.drop_table('earned_totals')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:

@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = [
     "points.api.admin_records",
     "points.api.events",
     "points.api.checkins",
+    "points.api.leaderboard",
 ]
 
 

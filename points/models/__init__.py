@@ -6,7 +6,7 @@ from points.models.ledger import Account, LedgerHead, Transfer
 from points.models.people import Household, Role, User, Village
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
 from points.models.shop import Redemption, Reward, StockMovement
-from points.models.standings import EarnedTotal
+from points.models.standings import EarnedTotal, Participation
 
 __all__ = [
     "Account",
@@ -19,6 +19,7 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerHead",
     "Notice",
+    "Participation",
     "Redemption",
     "Reward",
     "Role",

@@ -1,4 +1,4 @@
-"""Points earned per resident and period, kept beside every transfer for the leaderboard."""
+"""Points earned and participation per period, kept beside every write for the leaderboard."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class EarnedTotal(db.Model):
         UniqueConstraint("period", "resident_id"),
         Index("ix_earned_period_rank", "period", "points", "reached_at"),
         Index("ix_earned_period_village_rank", "period", "village_id", "points", "reached_at"),
+        Index("ix_earned_period_household", "period", "household_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,3 +32,24 @@ class EarnedTotal(db.Model):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     points: Mapped[int] = mapped_column(BigInteger, default=0)
     reached_at: Mapped[datetime]
+
+
+class Participation(db.Model):
+    """A resident checked in at least once in a period: the villages' participation rate.
+
+    Written beside each check-in (points.earned listens for new Checkin rows); `first_at` is
+    the first check-in of the period, so the village whose last newcomer came earliest ranks
+    first among equal rates.
+    """
+
+    __tablename__ = "participations"
+    __table_args__ = (
+        UniqueConstraint("period", "resident_id"),
+        Index("ix_participation_period_village", "period", "village_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(10))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    first_at: Mapped[datetime]

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from points.leaderboard import mask_name
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -16,15 +18,6 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""
     return value.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime(fmt)
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张*丰, 张三 → 张*; names are masked wherever the public can see them."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 # Each module here exposes `bp`; a feature adds its module to this list.
@@ -40,6 +33,7 @@ BLUEPRINT_MODULES = [
     "points.web.admin_audit",
     "points.web.events",
     "points.web.checkin",
+    "points.web.board",
 ]
 
 

@@ -1,0 +1,116 @@
+"""Fixtures for the leaderboard: a ledger helper that moves points at chosen moments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from points import ledger
+from points.categories import ensure_categories
+from points.db import write_transaction
+from points.models import Checkin, Event, EventCategory, User, utcnow
+
+
+@dataclass
+class Points:
+    """Award, deduct, redeem and check in through the real ledger, at an explicit `at`."""
+
+    session: Session
+
+    def _accounts(self, user: User, kind: str) -> tuple[int, int]:
+        mine = ledger.resident_account(self.session, user.id).id
+        village = ledger.village_account(self.session, user.village_id, kind).id
+        return mine, village
+
+    def award(self, user: User, amount: int, at: datetime | None = None, kind: str = "award"):
+        with write_transaction(self.session):
+            mine, issuance = self._accounts(user, "issuance")
+            return ledger.transfer(
+                self.session, debit_id=issuance, credit_id=mine, amount=amount, kind=kind, now=at
+            )
+
+    def deduct(self, user: User, amount: int, at: datetime | None = None, kind: str = "adjust"):
+        with write_transaction(self.session):
+            mine, issuance = self._accounts(user, "issuance")
+            return ledger.transfer(
+                self.session, debit_id=mine, credit_id=issuance, amount=amount, kind=kind, now=at
+            )
+
+    def redeem(self, user: User, amount: int, at: datetime | None = None, pending=False):
+        with write_transaction(self.session):
+            mine, sink = self._accounts(user, "redeemed")
+            return ledger.transfer(
+                self.session,
+                debit_id=mine,
+                credit_id=sink,
+                amount=amount,
+                kind="redeem",
+                now=at,
+                pending=pending,
+            )
+
+    def checkin(
+        self, user: User, category: str = "patrol", at: datetime | None = None, points: int = 10
+    ) -> Checkin:
+        """An event of the category and the resident's check-in with its award, as one write."""
+        at = at or utcnow()
+        with write_transaction(self.session):
+            ensure_categories(self.session)
+            category_id = self.session.scalar(
+                select(EventCategory.id).where(EventCategory.code == category)
+            )
+            event = Event(
+                title=f"{category} {at:%Y-%m-%d %H:%M:%S.%f}",
+                category_id=category_id,
+                village_id=user.village_id,
+                starts_at=at - timedelta(hours=1),
+                ends_at=at + timedelta(hours=1),
+                checkin_opens_at=at - timedelta(hours=1),
+                checkin_closes_at=at + timedelta(hours=1),
+                points=points,
+            )
+            self.session.add(event)
+            self.session.flush()
+            mine, issuance = self._accounts(user, "issuance")
+            moved = ledger.transfer(
+                self.session,
+                debit_id=issuance,
+                credit_id=mine,
+                amount=points,
+                kind="award",
+                reference=f"checkin:{event.id}:{user.id}",
+                now=at,
+            )
+            checkin = Checkin(
+                event_id=event.id,
+                resident_id=user.id,
+                village_id=user.village_id,
+                method="self",
+                transfer_id=moved.id,
+                points=points,
+                created_at=at,
+            )
+            self.session.add(checkin)
+            self.session.flush()
+        return checkin
+
+
+@pytest.fixture
+def points(session) -> Points:
+    return Points(session)
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def save_artifact(name: str, data: bytes) -> Path:
+    """Keep a screenshot under test-artifacts/, as the root conftest's save_artifact does."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    path.write_bytes(data)
+    return path
