@@ -54,8 +54,6 @@ def _household_code(person: User | dict) -> str | None:
 
 
 class ResidentDetail(ResidentOut):
-    # Dumped from _with_balance's dict, where ResidentOut has already worked the code out.
-    household_code = ma.fields.String(allow_none=True)
     balance = ma.fields.Integer()
     available = ma.fields.Integer()
 
