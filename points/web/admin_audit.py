@@ -12,11 +12,9 @@ from points.extensions import db
 from points.i18n import translate
 from points.models import Role
 from points.reports import parse_day
-from points.web import nav
 from points.web.admin_common import chosen_village, village_choices
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin")
-nav.add("admin_audit.audit", N_("审计"), "admin", 64)
 PER_PAGE = 50
 
 ACTION_LABELS = {

@@ -8,16 +8,14 @@ from sqlalchemy import select
 
 from points import adjustments, audit_log
 from points.auth import ADMINS, ensure_village, require_role, scoped
-from points.errors import N_, DomainError, NotFound
+from points.errors import DomainError, NotFound
 from points.extensions import db
 from points.i18n import translate
 from points.models import Account, Checkin, Event, Transfer, User
 from points.people import get_person, normalise_phone
-from points.web import nav
 from points.web.admin_common import chosen_village, form_int
 
 bp = Blueprint("admin_points", __name__, url_prefix="/admin")
-nav.add("admin_points.adjust", N_("加减分"), "admin", 62)
 
 
 def _find_resident(text: str) -> User:

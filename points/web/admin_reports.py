@@ -12,11 +12,9 @@ from points.errors import N_
 from points.extensions import db
 from points.people import get_village
 from points.reports import KINDS
-from points.web import nav
 from points.web.admin_common import chosen_village, village_choices
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin/reports")
-nav.add("admin_reports.index", N_("报表"), "admin", 63)
 
 KIND_LABELS = {
     "ledger": N_("积分流水"),

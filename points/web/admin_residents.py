@@ -21,11 +21,9 @@ from points.i18n import translate
 from points.models import Role
 from points.people import NewPerson, create_person, get_person
 from points.qr import qr_svg_inline
-from points.web import nav
 from points.web.admin_common import chosen_village, role_label, village_choices
 
 bp = Blueprint("admin_residents", __name__, url_prefix="/admin/residents")
-nav.add("admin_residents.index", N_("村民管理"), "admin", 61)
 PER_PAGE = 50
 
 

@@ -21,7 +21,6 @@ from points.web.scanning import shown_code
 bp = Blueprint("events", __name__)
 
 nav.add("events.upcoming", N_("活动"), "public", 20)
-nav.add("events.manage", N_("活动管理"), "staff", 40)
 
 FORM_TIME = "%Y-%m-%dT%H:%M"
 

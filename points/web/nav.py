@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from points.errors import N_
@@ -56,6 +56,32 @@ KIND_LABELS = {
 STATUS_LABELS = {"posted": N_("已入账"), "pending": N_("冻结中"), "voided": N_("已退回")}
 
 
+# Pages that show the admin section's tab bar (admin/_tabs.html) instead of more top-bar links.
+ADMIN_AREA_BLUEPRINTS = {
+    "admin_dashboard",
+    "admin_residents",
+    "admin_points",
+    "admin_reports",
+    "admin_audit",
+    "shop_admin",
+}
+STAFF_EVENT_PAGES = {
+    "events.manage",
+    "events.new",
+    "events.edit",
+    "events.categories",
+    "events.show",
+    "events.manual",
+    "events.scan",
+}
+
+
+def show_admin_tabs() -> bool:
+    if not (current_user.is_authenticated and current_user.is_staff):
+        return False
+    return request.blueprint in ADMIN_AREA_BLUEPRINTS or request.endpoint in STAFF_EVENT_PAGES
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def navigation() -> dict:
@@ -65,6 +91,7 @@ def init_app(app: Flask) -> None:
 
         return {
             "nav_links": nav_links,
+            "show_admin_tabs": show_admin_tabs,
             "kind_label": lambda kind: translate(KIND_LABELS.get(kind, kind)),
             "status_label": lambda status: translate(STATUS_LABELS.get(status, status)),
         }

@@ -10,19 +10,15 @@ from sqlalchemy import select
 
 from points import catalogue, redemption
 from points.auth import ADMINS, ensure_village, require_role
-from points.errors import N_, DomainError
+from points.errors import DomainError
 from points.extensions import db
 from points.i18n import translate
 from points.models import Role, User, Village
 from points.models.shop import REDEMPTION_STATUSES
-from points.web import nav
 from points.web.shop import shop_context, status_for
 
 bp = Blueprint("shop_admin", __name__, url_prefix="/admin/shop")
 bp.context_processor(shop_context)
-
-nav.add("shop_admin.queue", N_("兑换审核"), "admin", 60)
-nav.add("shop_admin.rewards", N_("奖品管理"), "admin", 61)
 
 
 def _fields_from_form(village_id: int | None) -> catalogue.RewardFields:
