@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 
-from points import ledger
+from points import checkin
 from points.categories import ensure_categories
 from points.db import write_transaction
 from points.models import Checkin, Event, EventCategory, utcnow
@@ -37,29 +37,16 @@ def award_checkin(session):
             )
             session.add(event)
             session.flush()
-            checkin = Checkin(
-                event_id=event.id,
-                resident_id=resident.id,
-                village_id=resident.village_id,
-                method="manual",
-                points=points,
-                created_at=when,
-            )
-            session.add(checkin)
-            session.flush()
-            moved = ledger.transfer(
-                session,
-                debit_id=ledger.village_account(session, resident.village_id, "issuance").id,
-                credit_id=ledger.resident_account(session, resident.id).id,
-                amount=points,
-                kind="award",
-                memo=title,
-                reference=f"checkin:{checkin.id}",
-                now=when,
-            )
-            checkin.transfer_id = moved.id
-            event.checkin_count = 1
-        return checkin
+            event_id = event.id
+        done = checkin.award(
+            session,
+            event_id=event_id,
+            resident=resident,
+            method="manual",
+            at=when.replace(tzinfo=UTC).timestamp(),
+            recorded_at=when,
+        )
+        return session.get(Checkin, done.id)
 
     return award
 

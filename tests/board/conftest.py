@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from points import checkin as checkin_use_case
 from points import ledger
 from points.categories import ensure_categories
 from points.db import write_transaction
@@ -76,28 +77,16 @@ class Points:
             )
             self.session.add(event)
             self.session.flush()
-            mine, issuance = self._accounts(user, "issuance")
-            moved = ledger.transfer(
-                self.session,
-                debit_id=issuance,
-                credit_id=mine,
-                amount=points,
-                kind="award",
-                reference=f"checkin:{event.id}:{user.id}",
-                now=at,
-            )
-            checkin = Checkin(
-                event_id=event.id,
-                resident_id=user.id,
-                village_id=user.village_id,
-                method="self",
-                transfer_id=moved.id,
-                points=points,
-                created_at=at,
-            )
-            self.session.add(checkin)
-            self.session.flush()
-        return checkin
+            event_id = event.id
+        done = checkin_use_case.award(
+            self.session,
+            event_id=event_id,
+            resident=user,
+            method="self",
+            at=at.replace(tzinfo=UTC).timestamp(),
+            recorded_at=at,
+        )
+        return self.session.get(Checkin, done.id)
 
 
 @pytest.fixture
