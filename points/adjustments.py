@@ -130,19 +130,9 @@ def reverse_checkin(session: Session, *, actor: User, checkin_id: int, reason: s
         ensure_village(actor, checkin.village_id)
         if checkin.resident_id == actor.id:
             raise SelfAdjustment()
-        account = ledger.resident_account(session, checkin.resident_id)
-        issuance = ledger.village_account(session, checkin.village_id, "issuance")
         try:
-            moved = ledger.transfer(
-                session,
-                debit_id=account.id,
-                credit_id=issuance.id,
-                amount=checkin.points,
-                kind="reverse",
-                memo=reason,
-                reference=f"reverse:checkin:{checkin.id}",
-                actor_id=actor.id,
-            )
+            # The award's own compensating transfer (reference reverse:<award id>): once only.
+            moved = ledger.reverse(session, checkin.transfer_id, memo=reason, actor_id=actor.id)
         except DuplicateReference as exc:
             raise AlreadyReversed() from exc
         audit.record(
@@ -162,6 +152,11 @@ def reversed_checkin_ids(session: Session, checkin_ids: list[int]) -> set[int]:
     """Which of these check-ins have been reversed."""
     if not checkin_ids:
         return set()
-    refs = [f"reverse:checkin:{i}" for i in checkin_ids]
+    awards = dict(
+        session.execute(
+            select(Checkin.transfer_id, Checkin.id).where(Checkin.id.in_(checkin_ids))
+        ).all()
+    )
+    refs = [f"reverse:{transfer_id}" for transfer_id in awards if transfer_id is not None]
     found = session.scalars(select(Transfer.reference).where(Transfer.reference.in_(refs)))
-    return {int(ref.rsplit(":", 1)[1]) for ref in found}
+    return {awards[int(ref.rsplit(":", 1)[1])] for ref in found}

@@ -197,7 +197,7 @@ def checkins_report(session: Session, flt: Filter) -> Report:
         .join(Event, Event.id == Checkin.event_id)
         .join(User, User.id == Checkin.resident_id)
         .outerjoin(Household, Household.id == User.household_id)
-        .outerjoin(Transfer, Transfer.reference == "reverse:checkin:" + _as_text(Checkin.id))
+        .outerjoin(Transfer, Transfer.reference == "reverse:" + _as_text(Checkin.transfer_id))
         .order_by(Checkin.id)
     )
     if flt.village_id is not None:

@@ -101,7 +101,7 @@ def test_a_reversal_nets_the_checkin_to_zero_and_is_audited(session, town, award
     checkin = award_checkin(town.resident_a, 10)
     assert lifetime_points(session, town.resident_a.id) == 10
     moved = reverse_checkin(session, actor=town.admin_a, checkin_id=checkin.id, reason="签错了人")
-    assert moved.kind == "reverse" and moved.reference == f"reverse:checkin:{checkin.id}"
+    assert moved.kind == "reverse" and moved.reference == f"reverse:{checkin.transfer_id}"
     assert available(session, town.resident_a) == 0
     assert lifetime_points(session, town.resident_a.id) == 0  # the leaderboard forgets it too
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "checkin.reverse"))
