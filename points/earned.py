@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -38,42 +38,40 @@ def earned_delta(t: Transfer, debit: Account, credit: Account) -> tuple[int | No
 
 
 def record(session: Session, t: Transfer, debit: Account, credit: Account) -> None:
-    """Add a posted transfer's earned points to its resident's totals for each period."""
+    """Add a posted transfer's earned points to its resident's totals for each period.
+
+    One upsert for the three periods: it runs inside the ledger's write lock, on every award.
+    A new row takes the resident's current village and household.
+    """
     user_id, delta = earned_delta(t, debit, credit)
     if not user_id or not delta:
         return
-    keys = periods_for(t.created_at)
-    existing = set(
-        session.scalars(
-            select(EarnedTotal.period).where(
-                EarnedTotal.resident_id == user_id, EarnedTotal.period.in_(keys)
-            )
-        )
+    village = select(User.village_id).where(User.id == user_id).scalar_subquery()
+    household = select(User.household_id).where(User.id == user_id).scalar_subquery()
+    rows = [
+        {
+            "period": key,
+            "resident_id": user_id,
+            "village_id": village,
+            "household_id": household,
+            "points": delta,
+            "reached_at": t.created_at,
+        }
+        for key in periods_for(t.created_at)
+    ]
+    statement = _upsert_insert(session.get_bind())(EarnedTotal).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["period", "resident_id"],
+        set_={
+            "points": EarnedTotal.points + statement.excluded.points,
+            "reached_at": statement.excluded.reached_at,
+        },
     )
-    if existing:
-        session.execute(
-            update(EarnedTotal)
-            .where(EarnedTotal.resident_id == user_id, EarnedTotal.period.in_(list(existing)))
-            .values(points=EarnedTotal.points + delta, reached_at=t.created_at),
-            execution_options={"synchronize_session": False},
-        )
-    missing = [key for key in keys if key not in existing]
-    if missing:
-        village_id, household_id = session.execute(
-            select(User.village_id, User.household_id).where(User.id == user_id)
-        ).one()
-        session.add_all(
-            EarnedTotal(
-                period=key,
-                resident_id=user_id,
-                village_id=village_id,
-                household_id=household_id,
-                points=delta,
-                reached_at=t.created_at,
-            )
-            for key in missing
-        )
-        session.flush()
+    session.execute(statement)
+
+
+def _upsert_insert(bind):
+    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
 
 
 def record_participation(
