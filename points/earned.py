@@ -7,9 +7,10 @@ and expiry never lower it, so spending never drops a resident's rank.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -40,38 +41,41 @@ def earned_delta(t: Transfer, debit: Account, credit: Account) -> tuple[int | No
 def record(session: Session, t: Transfer, debit: Account, credit: Account) -> None:
     """Add a posted transfer's earned points to its resident's totals for each period.
 
-    One upsert for the three periods: it runs inside the ledger's write lock, on every award.
-    A new row takes the resident's current village and household.
+    One cached upsert, executed for the three periods: it runs inside the ledger's write lock
+    on every award. A new row takes the resident's current village and household.
     """
     user_id, delta = earned_delta(t, debit, credit)
     if not user_id or not delta:
         return
-    village = select(User.village_id).where(User.id == user_id).scalar_subquery()
-    household = select(User.household_id).where(User.id == user_id).scalar_subquery()
-    rows = [
-        {
-            "period": key,
-            "resident_id": user_id,
-            "village_id": village,
-            "household_id": household,
-            "points": delta,
-            "reached_at": t.created_at,
-        }
-        for key in periods_for(t.created_at)
-    ]
-    statement = _upsert_insert(session.get_bind())(EarnedTotal).values(rows)
-    statement = statement.on_conflict_do_update(
+    session.execute(
+        _upsert(session.get_bind().dialect.name),
+        [
+            {"period": key, "uid": user_id, "delta": delta, "at": t.created_at}
+            for key in periods_for(t.created_at)
+        ],
+    )
+
+
+@cache
+def _upsert(dialect: str):
+    """INSERT … ON CONFLICT (period, resident_id) DO UPDATE, built once per dialect."""
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    person = select(User.village_id, User.household_id).where(User.id == bindparam("uid"))
+    statement = insert_for(EarnedTotal).values(
+        period=bindparam("period"),
+        resident_id=bindparam("uid"),
+        village_id=person.with_only_columns(User.village_id).scalar_subquery(),
+        household_id=person.with_only_columns(User.household_id).scalar_subquery(),
+        points=bindparam("delta"),
+        reached_at=bindparam("at"),
+    )
+    return statement.on_conflict_do_update(
         index_elements=["period", "resident_id"],
         set_={
             "points": EarnedTotal.points + statement.excluded.points,
             "reached_at": statement.excluded.reached_at,
         },
     )
-    session.execute(statement)
-
-
-def _upsert_insert(bind):
-    return postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
 
 
 def record_participation(
