@@ -12,6 +12,7 @@ from importlib import import_module
 
 from sqlalchemy.orm import Session
 
+from points.auth import hash_password
 from points.categories import ensure_categories
 from points.db import write_transaction
 from points.models import EventCategory, Role, User, utcnow
@@ -86,7 +87,7 @@ def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026)
     with write_transaction(session):
         town_admin = add_person(
             session,
-            NewPerson(TOWN_ADMIN[0], TOWN_ADMIN[1], None, Role.TOWN_ADMIN.value, password=PASSWORD),
+            NewPerson(TOWN_ADMIN[0], TOWN_ADMIN[1], None, Role.TOWN_ADMIN.value),
         )
         admins, staff, residents = {}, {}, []
         serial = 0
@@ -98,7 +99,6 @@ def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026)
                     _phone("139", index),
                     village.id,
                     Role.VILLAGE_ADMIN.value,
-                    password=PASSWORD,
                 ),
             )
             staff[village.id] = add_person(
@@ -108,7 +108,6 @@ def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026)
                     _phone("139", 10 + index),
                     village.id,
                     Role.STAFF.value,
-                    password=PASSWORD,
                 ),
             )
             made = 0
@@ -127,10 +126,13 @@ def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026)
                                 _phone("138", serial),
                                 village.id,
                                 household_code=f"{village.code}-{household_no:03d}",
-                                password=PASSWORD,
                             ),
                         )
                     )
+        # One hash for every demo login: scrypt is slow by design, and this is demo data.
+        shared = hash_password(PASSWORD)
+        for person in [town_admin, *admins.values(), *staff.values(), *residents]:
+            person.password_hash = shared
     _seed_history(session, rng, villages, admins, town_admin, residents)
     people = DemoPeople(town_admin, villages, admins, staff, residents)
     for name in FEATURE_STEPS:
