@@ -80,8 +80,8 @@ def _writer_queue(session: Session) -> int | None:
     """On a SQLite file, queue writers on a flock before BEGIN IMMEDIATE.
 
     SQLite's busy handler polls with sleeps of up to 100 ms, so with several gunicorn
-    workers a waiting writer oversleeps the lock by far; a blocked flock() wakes the moment
-    the holder closes it. Best effort: after WRITER_WAIT seconds SQLite's own wait applies.
+    workers a waiting writer oversleeps the lock by far; here a waiter polls the flock at
+    most every millisecond. Best effort: after WRITER_WAIT seconds SQLite's own wait applies.
     """
     url = session.get_bind().url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
