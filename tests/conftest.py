@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -376,3 +377,34 @@ def save_artifact(name: str, data: bytes) -> Path:
     path = ARTIFACTS / name
     path.write_bytes(data)
     return path
+
+
+def write_y4m(image, path) -> None:
+    """Write a one-frame Y4M video of a PIL picture: what Chromium's fake camera plays."""
+    yuv = image.convert("YCbCr")
+    width, height = yuv.size
+    y, cb, cr = yuv.split()
+    half = (width // 2, height // 2)
+    with open(path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        out.write(b"FRAME\n")
+        out.write(y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes())
+
+
+@contextmanager
+def chromium_with_camera(browser, video_path):
+    """A second Chromium from the session's Playwright whose camera plays `video_path`."""
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video_path}",
+        ],
+    )
+    try:
+        yield chromium
+    finally:
+        chromium.close()

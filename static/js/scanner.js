@@ -1,12 +1,10 @@
-// The staff scanner: read residents' card QR codes with the camera (jsQR, vendored) and
+// The staff scanner: read residents' card QR codes with the camera (qr-scanner, vendored) and
 // check each in with an Idempotency-Key; answer with a colour, a beep and the name.
 (function () {
   "use strict";
   var root = document.getElementById("scanner");
   if (!root) return;
   var video = document.getElementById("scanner-video");
-  var canvas = document.getElementById("scanner-canvas");
-  var ctx = canvas.getContext("2d", { willReadFrequently: true });
   var result = document.getElementById("scan-result");
   var counter = document.getElementById("scan-count");
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -77,35 +75,27 @@
       .finally(function () { setTimeout(function () { busy = false; }, 1200); });
   }
 
-  function tick() {
-    if (video.readyState === video.HAVE_ENOUGH_DATA && !busy) {
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
-      var image = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      var code = jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-      var now = Date.now();
-      // The same card held in front of the camera is sent once every few seconds at most.
-      if (code && code.data && !(code.data === last.text && now - last.at < 4000)) {
-        last = { text: code.data, at: now };
-        send(code.data.trim());
-      }
-    }
-    requestAnimationFrame(tick);
+  function decoded(result) {
+    var text = (result && result.data ? result.data : String(result || "")).trim();
+    var now = Date.now();
+    // The same card held in front of the camera is sent once every few seconds at most.
+    if (!text || busy || (text === last.text && now - last.at < 4000)) return;
+    last = { text: text, at: now };
+    send(text);
   }
 
   // Exposed so that a card can be typed in or tested without a camera.
   window.pinganScanCard = send;
 
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+  if (!window.QrScanner) {
     show("fail", root.dataset.msgCamera, "");
     return;
   }
-  navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
-    .then(function (stream) {
-      video.srcObject = stream;
-      video.play();
-      requestAnimationFrame(tick);
-    })
-    .catch(function () { show("fail", root.dataset.msgCamera, ""); });
+  // qr-scanner uses the phone's own BarcodeDetector where there is one, else its worker.
+  var scanner = new QrScanner(video, decoded, {
+    returnDetailedScanResult: true,
+    preferredCamera: "environment",
+    maxScansPerSecond: 8
+  });
+  scanner.start().catch(function () { show("fail", root.dataset.msgCamera, ""); });
 })();

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
+from conftest import chromium_with_camera, write_y4m
 from PIL import Image
 from pyzbar.pyzbar import decode
 from shop_helpers import keep_artifact
@@ -99,18 +99,6 @@ def test_the_shop_pages_fit_a_360px_phone(live_server, page, session, town, give
         assert width <= 360, (path, width)
 
 
-def y4m_of(image: Image.Image, path) -> None:
-    """Write a one-frame Y4M video (what Chromium's fake camera plays) of a picture."""
-    yuv = image.convert("YCbCr")
-    width, height = yuv.size
-    y, cb, cr = yuv.split()
-    half = (width // 2, height // 2)
-    with open(path, "wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
-        out.write(b"FRAME\n")
-        out.write(y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes())
-
-
 def test_the_handover_page_scans_a_voucher_with_the_camera(
     live_server, browser, session, town, give, make_reward, tmp_path
 ):
@@ -129,19 +117,8 @@ def test_the_handover_page_scans_a_voucher_with_the_camera(
         qrcode.make(code, box_size=8).get_image().convert("RGB").resize((300, 300)), (170, 90)
     )
     video = tmp_path / "voucher.y4m"
-    y4m_of(frame, video)
-    camera = [
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
-    # A second Chromium from the session's Playwright, with a fake camera playing the QR.
-    chromium = browser.browser_type.launch(
-        executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-        headless=True,
-        args=["--no-sandbox", "--disable-gpu", *camera],
-    )
-    try:
+    write_y4m(frame, video)
+    with chromium_with_camera(browser, video) as chromium:
         context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
         context.grant_permissions(["camera"])
         tab = context.new_page()
@@ -150,7 +127,5 @@ def test_the_handover_page_scans_a_voucher_with_the_camera(
         tab.goto(live_server.url + "/admin/shop/handover")
         tab.click("#scanner-start")
         tab.wait_for_selector("[data-testid=handover-done]")
-    finally:
-        chromium.close()
     session.commit()
     assert session.get(Redemption, made.id).status == "fulfilled"
