@@ -15,12 +15,14 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
 
 from points import catalogue, ledger, notices, redemption
 from points.edge import STATUS_FOR_CATEGORY
 from points.errors import N_, DomainError, UnknownAccount
 from points.extensions import db
 from points.i18n import translate
+from points.models import Village
 from points.qr import qr_svg_inline
 from points.web import nav
 
@@ -63,7 +65,14 @@ def catalogue_page():
     """The catalogue; a logged-in resident sees what they can afford."""
     village_id = current_user.village_id if current_user.is_authenticated else None
     rewards = catalogue.visible_rewards(db.session, village_id)
-    return render_template("shop/catalogue.html", rewards=rewards, available=available_points())
+    # A visitor who is not logged in sees every village's shelf: say whose each reward is.
+    village_names = dict(db.session.execute(select(Village.id, Village.name)).all())
+    return render_template(
+        "shop/catalogue.html",
+        rewards=rewards,
+        available=available_points(),
+        village_names=village_names,
+    )
 
 
 @bp.route("/shop/rewards/<int:reward_id>", methods=["GET", "POST"])
