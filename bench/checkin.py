@@ -30,6 +30,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import fresh_postgres  # noqa: E402
+
 SECRET = "bench-secret-" + uuid.uuid4().hex
 
 
@@ -81,27 +83,6 @@ def stop(process) -> None:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
-
-
-def fresh_postgres(url: str) -> tuple[str, callable]:
-    """A database of this run's own on the given server, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    if base.drivername in ("postgresql", "postgres"):
-        base = base.set(drivername="postgresql+psycopg")
-    name = f"points_bench_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 def prepare(db_url: str, instance: Path, residents: int) -> dict:
@@ -248,7 +229,7 @@ def main() -> int:
     instance.mkdir()
     drop = None
     if args.database_url:
-        db_url, drop = fresh_postgres(args.database_url)
+        db_url, drop = fresh_postgres(args.database_url, "checkin")
         label = "PostgreSQL"
     else:
         db_url = f"sqlite:///{scratch / 'points.sqlite3'}"

@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,9 +28,8 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.databases import fresh_postgres  # noqa: E402
 from points import create_app, ledger  # noqa: E402
 from points.earned import earned_delta, periods_for  # noqa: E402
 from points.extensions import db  # noqa: E402
@@ -55,20 +53,7 @@ def fresh_database(base_url: str | None, label: str, folder: Path) -> tuple[str,
     if not base_url:
         path = folder / f"bench-{label}.sqlite3"
         return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-    url = make_url(base_url)
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    name = f"points_bench_{label}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
+    return fresh_postgres(base_url, label)
 
 
 def make_app(url: str, folder: Path):
