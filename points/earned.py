@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from points.models import Account, EarnedTotal, Participation, Transfer, User
 
@@ -38,7 +37,7 @@ def earned_delta(t: Transfer, debit: Account, credit: Account) -> tuple[int | No
     return None, 0
 
 
-def record(session: Session, t: Transfer, debit: Account, credit: Account) -> None:
+def record(bind: Connection, t: Transfer, debit: Account, credit: Account) -> None:
     """Add a posted transfer's earned points to its resident's totals for each period.
 
     One cached upsert, executed for the three periods: it runs inside the ledger's write lock
@@ -47,8 +46,8 @@ def record(session: Session, t: Transfer, debit: Account, credit: Account) -> No
     user_id, delta = earned_delta(t, debit, credit)
     if not user_id or not delta:
         return
-    session.execute(
-        _upsert(session.get_bind().dialect.name),
+    bind.execute(
+        _upsert(bind.dialect.name),
         [
             {"period": key, "uid": user_id, "delta": delta, "at": t.created_at}
             for key in periods_for(t.created_at)

@@ -14,11 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy import Row, and_, func, insert, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from points import earned
+from points import ledger_sql as sql
 from points.errors import (
     DuplicateReference,
     IdempotencyConflict,
@@ -103,8 +105,9 @@ def transfer(
         raise InvalidInput(detail=f"kind {kind!r}")
     if debit_id == credit_id:
         raise InvalidInput(detail="debit and credit are the same account")
-    accounts = _lock_accounts(session, debit_id, credit_id)
-    head = _lock_head(session)
+    connection = _connection(session)
+    accounts = _lock_accounts(connection, debit_id, credit_id)
+    head = _lock_head(connection)
     phase = "pending" if pending else "single"
     if idempotency_key is not None:
         earlier = session.scalar(
@@ -124,16 +127,17 @@ def transfer(
                 raise IdempotencyConflict()
             return earlier
     if reference is not None:
-        earlier = session.scalar(select(Transfer).where(Transfer.reference == reference))
-        if earlier is not None:
-            raise DuplicateReference(reference=reference, transfer_id=earlier.id)
+        used = connection.scalar(sql.REFERENCE_USED, {"ref": reference})
+        if used is not None:
+            raise DuplicateReference(reference=reference, transfer_id=used)
 
     debit_column = "debits_pending" if pending else "debits_posted"
     credit_column = "credits_pending" if pending else "credits_posted"
-    _debit(session, accounts[debit_id], debit_column, amount)
-    _add(session, credit_id, credit_column, amount)
+    _debit(connection, accounts[debit_id], debit_column, amount)
+    _add(connection, credit_id, credit_column, amount)
     created = _append(
         session,
+        connection,
         head,
         debit_account_id=debit_id,
         credit_account_id=credit_id,
@@ -149,8 +153,14 @@ def transfer(
     )
     # A reversal of a redemption or expiry gives points back but never counts as earned.
     if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
-        earned.record(session, created, accounts[debit_id], accounts[credit_id])
+        earned.record(connection, created, accounts[debit_id], accounts[credit_id])
+    _forget_cached(session, debit_id, credit_id)
     return created
+
+
+def balance_now(session: Session, account_id: int) -> int:
+    """An account's posted balance as this transaction sees it (after its own writes)."""
+    return int(_connection(session).scalar(sql.BALANCE, {"account_id": account_id}) or 0)
 
 
 def reverse(
@@ -205,21 +215,23 @@ def _resolve(
     held = session.get(Transfer, pending_id)
     if held is None or held.phase != "pending":
         raise NotPending()
-    accounts = _lock_accounts(session, held.debit_account_id, held.credit_account_id)
-    head = _lock_head(session)
-    if session.scalar(select(Transfer.id).where(Transfer.pending_id == pending_id)) is not None:
+    debit_id, credit_id, amount = held.debit_account_id, held.credit_account_id, held.amount
+    connection = _connection(session)
+    accounts = _lock_accounts(connection, debit_id, credit_id)
+    head = _lock_head(connection)
+    if connection.scalar(sql.RESOLVED_BY, {"held_id": pending_id}) is not None:
         raise NotPending()
-    amount = held.amount
-    _add(session, held.debit_account_id, "debits_pending", -amount)
-    _add(session, held.credit_account_id, "credits_pending", -amount)
+    _add(connection, debit_id, "debits_pending", -amount)
+    _add(connection, credit_id, "credits_pending", -amount)
     if phase == "post":
-        _add(session, held.debit_account_id, "debits_posted", amount)
-        _add(session, held.credit_account_id, "credits_posted", amount)
+        _add(connection, debit_id, "debits_posted", amount)
+        _add(connection, credit_id, "credits_posted", amount)
     created = _append(
         session,
+        connection,
         head,
-        debit_account_id=held.debit_account_id,
-        credit_account_id=held.credit_account_id,
+        debit_account_id=debit_id,
+        credit_account_id=credit_id,
         amount=amount,
         kind=held.kind,
         phase=phase,
@@ -231,68 +243,77 @@ def _resolve(
         created_at=utcnow(),
     )
     if phase == "post":
-        earned.record(
-            session, created, accounts[held.debit_account_id], accounts[held.credit_account_id]
-        )
+        earned.record(connection, created, accounts[debit_id], accounts[credit_id])
+    _forget_cached(session, debit_id, credit_id)
     return created
 
 
-def _lock_accounts(session: Session, *ids: int) -> dict[int, Account]:
-    """Lock the accounts in id order (FOR UPDATE on PostgreSQL; SQLite holds its write lock)."""
-    wanted = sorted(set(ids))
-    rows = session.scalars(
-        select(Account)
-        .where(Account.id.in_(wanted))
-        .order_by(Account.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
-    found = {account.id: account for account in rows}
-    for account_id in wanted:
+@dataclass(frozen=True, slots=True)
+class LockedAccount:
+    """An account's row as read under the lock."""
+
+    id: int
+    kind: str
+    user_id: int | None
+    credits_posted: int
+    debits_posted: int
+    debits_pending: int
+
+    @property
+    def available(self) -> int:
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
+
+def _connection(session: Session) -> Connection:
+    """The transaction's connection, after writing out pending ORM changes (autoflush)."""
+    session.flush()
+    return session.connection()
+
+
+def _lock_accounts(connection: Connection, first: int, second: int) -> dict[int, LockedAccount]:
+    """Lock both accounts in id order (FOR UPDATE on PostgreSQL; SQLite holds its write lock)."""
+    rows = connection.execute(sql.LOCK_ACCOUNTS, {"first": first, "second": second})
+    found = {row.id: LockedAccount(*row) for row in rows}
+    for account_id in sorted((first, second)):
         if account_id not in found:
             raise UnknownAccount(account_id=account_id)
     return found
 
 
-def _lock_head(session: Session) -> LedgerHead:
-    head = session.scalar(
-        select(LedgerHead)
-        .where(LedgerHead.id == HEAD_ID)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if head is None:
-        head = LedgerHead(id=HEAD_ID, last_id=0, hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
-    return head
+def _lock_head(connection: Connection) -> tuple[int, str]:
+    """Lock the chain head and return (last transfer id, its hash)."""
+    row = connection.execute(sql.LOCK_HEAD, {"head_id": HEAD_ID}).first()
+    if row is None:
+        connection.execute(
+            insert(LedgerHead.__table__).values(id=HEAD_ID, last_id=0, hash=GENESIS_HASH)
+        )
+        return 0, GENESIS_HASH
+    return row.last_id, row.hash
 
 
-def _debit(session: Session, account: Account, column: str, amount: int) -> None:
+def _debit(connection: Connection, account: LockedAccount, column: str, amount: int) -> None:
     """Add to a debit counter; a resident's available points may not fall below zero."""
-    col = getattr(Account, column)
-    statement = update(Account).where(Account.id == account.id).values({column: col + amount})
-    if account.kind == "resident":
-        available = Account.credits_posted - Account.debits_posted - Account.debits_pending
-        statement = statement.where(available >= amount)
+    statement = sql.DEBIT_RESIDENT[column] if account.kind == "resident" else sql.ADD[column]
     try:
-        result = session.execute(statement, execution_options={"synchronize_session": False})
+        result = connection.execute(statement, {"account_id": account.id, "amount": amount})
     except IntegrityError as exc:  # the CHECK constraint: should be unreachable
         raise InsufficientPoints(needed=amount, available=account.available) from exc
     if result.rowcount != 1:
         raise InsufficientPoints(needed=amount, available=account.available)
-    session.expire(account)
 
 
-def _add(session: Session, account_id: int, column: str, amount: int) -> None:
-    col = getattr(Account, column)
-    session.execute(
-        update(Account).where(Account.id == account_id).values({column: col + amount}),
-        execution_options={"synchronize_session": False},
-    )
-    cached = session.identity_map.get((Account, (account_id,), None))
-    if cached is not None:
-        session.expire(cached)
+def _add(connection: Connection, account_id: int, column: str, amount: int) -> None:
+    connection.execute(sql.ADD[column], {"account_id": account_id, "amount": amount})
+
+
+def _forget_cached(session: Session, *account_ids: int) -> None:
+    """Expire the ORM's copies of rows changed behind its back (accounts, the chain head)."""
+    for key in [(Account, (account_id,), None) for account_id in account_ids] + [
+        (LedgerHead, (HEAD_ID,), None)
+    ]:
+        cached = session.identity_map.get(key)
+        if cached is not None:
+            session.expire(cached)
 
 
 def canonical(t: Transfer | Row) -> str:
@@ -321,14 +342,23 @@ def chain_hash(prev_hash: str, t: Transfer | Row) -> str:
     return hashlib.sha256((prev_hash + canonical(t)).encode()).hexdigest()
 
 
-def _append(session: Session, head: LedgerHead, **fields) -> Transfer:
-    created = Transfer(id=head.last_id + 1, prev_hash=head.hash, **fields)
-    created.hash = chain_hash(head.hash, created)
+def _append(session: Session, connection: Connection, head: tuple[int, str], **fields) -> Transfer:
+    """Write the next transfer of the chain and move the head; return it as a loaded object."""
+    last_id, last_hash = head
+    created = Transfer(id=last_id + 1, prev_hash=last_hash, **fields)
+    created.hash = chain_hash(last_hash, created)
+    row = {column: getattr(created, column) for column in _TRANSFER_COLUMNS}
+    connection.execute(sql.APPEND, row)
+    connection.execute(
+        sql.MOVE_HEAD, {"head_id": HEAD_ID, "new_last_id": created.id, "new_hash": created.hash}
+    )
+    # Written by Core: hand the object to the session as the persistent row it now is.
+    make_transient_to_detached(created)
     session.add(created)
-    head.last_id = created.id
-    head.hash = created.hash
-    session.flush()
     return created
+
+
+_TRANSFER_COLUMNS = tuple(column.key for column in Transfer.__table__.columns)
 
 
 # --- reading ----------------------------------------------------------------------------
