@@ -15,14 +15,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from points import checkin_sql as sql
 from points import earned, ledger, tokens
 from points.auth import sees_all_villages
 from points.db import write_transaction
-from points.errors import N_, DomainError, Forbidden, NotFound, OutsideVillage, ResidentSuspended
+from points.errors import (
+    N_,
+    DomainError,
+    Forbidden,
+    NotFound,
+    OutsideVillage,
+    ResidentSuspended,
+    UnknownAccount,
+)
 from points.events import ensure_can_run, rotate_seconds
 from points.models import Account, Checkin, Event, User, utcnow
 
@@ -360,38 +370,30 @@ def award(
     ensure_eligible(event, resident)
     earlier = _existing(session, event.id, resident.id)
     if earlier is not None:
-        return _result(session, earlier, event, resident, already=True)
+        return _result(session, earlier, event.title, resident.id, resident.name, already=True)
     # Plain values: the write transaction below starts by expiring every loaded object.
     event_id, points, title = event.id, event.points, event.title
     key_version = event.qr_key_version if judge else None
     resident_id, village_id, name = resident.id, resident.village_id, resident.name
     issuance_village = event.village_id or village_id
-    account_id = ledger.resident_account(session, resident_id).id
-    issuance_id = session.scalar(
-        select(Account.id).where(
-            Account.village_id == issuance_village,
-            Account.kind == "issuance",
-            Account.user_id.is_(None),
-        )
-    )
+    account_id, issuance_id = _award_accounts(session, resident_id, issuance_village)
     try:
         with write_transaction(session):
-            _take_place(session, event_id, when, key_version)
-            # Core statements, not the unit of work: this is the hot path under the lock.
-            checkin_id = session.scalar(
-                insert(Checkin)
-                .values(
-                    event_id=event_id,
-                    resident_id=resident_id,
-                    village_id=village_id,
-                    method=method,
-                    actor_id=actor_id,
-                    points=points,
-                    created_at=stamp,
-                )
-                .returning(Checkin.id)
+            connection = session.connection()
+            _take_place(session, connection, event_id, when, key_version)
+            checkin_id = connection.scalar(
+                sql.RECORD,
+                {
+                    "event_id": event_id,
+                    "resident_id": resident_id,
+                    "village_id": village_id,
+                    "method": method,
+                    "actor_id": actor_id,
+                    "points": points,
+                    "created_at": stamp,
+                },
             )
-            earned.record_participation(session.connection(), resident_id, village_id, stamp)
+            earned.record_participation(connection, resident_id, village_id, stamp)
             if issuance_id is None:
                 issuance_id = ledger.village_account(session, issuance_village, "issuance").id
             moved = ledger.transfer(
@@ -405,17 +407,14 @@ def award(
                 actor_id=actor_id,
                 now=stamp,
             )
-            session.execute(
-                update(Checkin).where(Checkin.id == checkin_id).values(transfer_id=moved.id),
-                execution_options={"synchronize_session": False},
-            )
+            connection.execute(sql.LINK_TRANSFER, {"checkin_id": checkin_id, "moved_id": moved.id})
+            balance = ledger.balance_now(session, account_id)
     except IntegrityError:
         session.rollback()
         earlier = _existing(session, event_id, resident_id)
         if earlier is None:
             raise
-        return _result(session, earlier, title, (resident_id, name), already=True)
-    # The new balance is read after the commit: the write lock is held no longer than needed.
+        return _result(session, earlier, title, resident_id, name, already=True)
     return CheckinResult(
         id=checkin_id,
         event_id=event_id,
@@ -423,7 +422,7 @@ def award(
         resident_id=resident_id,
         resident_name=name,
         points=points,
-        balance=_balance(session, resident_id),
+        balance=balance,
         checked_in_at=stamp,
         method=method,
         already=False,
@@ -437,25 +436,38 @@ def _event(session: Session, event_id: int) -> Event:
     return event
 
 
-def _take_place(session: Session, event_id: int, when: datetime, key_version: int | None) -> None:
+def _award_accounts(session: Session, resident_id: int, village_id: int) -> tuple[int, int | None]:
+    """(the resident's account, the village's issuance account or None if not opened yet)."""
+    found = {
+        kind: account_id
+        for account_id, kind in session.connection().execute(
+            sql.AWARD_ACCOUNTS, {"resident_id": resident_id, "village_id": village_id}
+        )
+    }
+    if "resident" not in found:
+        raise UnknownAccount(account_id=f"user:{resident_id}")
+    return found["resident"], found.get("issuance")
+
+
+def _take_place(
+    session: Session,
+    connection: Connection,
+    event_id: int,
+    when: datetime,
+    key_version: int | None,
+) -> None:
     """Count the check-in only if the event is still open, not full and (for a code) unrevoked.
 
     One guarded UPDATE decides and locks the event row; when it matches nothing, the locked
     row says exactly why.
     """
-    statement = update(Event).where(
-        Event.id == event_id,
-        Event.status == "published",
-        Event.checkin_opens_at <= when,
-        Event.checkin_closes_at >= when,
-        Event.capacity.is_(None) | (Event.checkin_count < Event.capacity),
-    )
-    if key_version is not None:
-        statement = statement.where(Event.qr_key_version == key_version)
-    moved = session.execute(
-        statement.values(checkin_count=Event.checkin_count + 1),
-        execution_options={"synchronize_session": False},
-    )
+    if key_version is None:
+        moved = connection.execute(sql.TAKE_PLACE, {"event_id": event_id, "when": when})
+    else:
+        moved = connection.execute(
+            sql.TAKE_PLACE_WITH_KEY,
+            {"event_id": event_id, "when": when, "key_version": key_version},
+        )
     if moved.rowcount == 1:
         return
     event = session.get(Event, event_id, with_for_update=True, populate_existing=True)
@@ -467,23 +479,18 @@ def _take_place(session: Session, event_id: int, when: datetime, key_version: in
     raise CapacityReached(capacity=event.capacity)
 
 
-def _existing(session: Session, event_id: int, resident_id: int) -> Checkin | None:
-    return session.scalar(
-        select(Checkin).where(Checkin.event_id == event_id, Checkin.resident_id == resident_id)
+def _existing(session: Session, event_id: int, resident_id: int) -> Row | None:
+    """The resident's earlier check-in at the event (id, event_id, points, method, created_at)."""
+    return (
+        session.connection()
+        .execute(sql.EARLIER, {"event_id": event_id, "resident_id": resident_id})
+        .first()
     )
 
 
 def _result(
-    session: Session,
-    checkin: Checkin,
-    event: Event | str,
-    resident: User | tuple[int, str],
-    *,
-    already: bool,
+    session: Session, checkin: Row, title: str, resident_id: int, name: str, *, already: bool
 ) -> CheckinResult:
-    """The answer; `event` and `resident` may be given as plain values (title; id, name)."""
-    title = event if isinstance(event, str) else event.title
-    resident_id, name = resident if isinstance(resident, tuple) else (resident.id, resident.name)
     return CheckinResult(
         id=checkin.id,
         event_id=checkin.event_id,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -85,11 +85,11 @@ def record_participation(
         {"period": key, "resident_id": resident_id, "village_id": village_id, "first_at": moment}
         for key in periods_for(moment)
     ]
-    dialect = bind.dialect.name
-    if dialect == "postgresql":
-        statement = postgresql.insert(Participation).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite.insert(Participation).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        statement = insert(Participation)
-    bind.execute(statement, rows)
+    bind.execute(_take_part(bind.dialect.name), rows)
+
+
+@cache
+def _take_part(dialect: str):
+    """INSERT … ON CONFLICT DO NOTHING into participations, built once per dialect."""
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert_for(Participation).on_conflict_do_nothing()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from points import audit
@@ -24,14 +24,17 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Read on every scan (the rotating code's step): built once, run as plain Core.
+_settings = Setting.__table__
+_LOOKUP = select(_settings.c.village_id, _settings.c.value).where(
+    _settings.c.key == bindparam("key"),
+    (_settings.c.village_id == bindparam("village_id")) | _settings.c.village_id.is_(None),
+)
+
+
 def get(session: Session, key: str, village_id: int | None = None, default: Any = None) -> Any:
     """Return the setting for a village (falling back to the town's, then `default`, then ours)."""
-    rows = session.execute(
-        select(Setting.village_id, Setting.value).where(
-            Setting.key == key,
-            (Setting.village_id == village_id) | Setting.village_id.is_(None),
-        )
-    ).all()
+    rows = session.connection().execute(_LOOKUP, {"key": key, "village_id": village_id}).all()
     by_scope = {village: value for village, value in rows}
     if village_id is not None and village_id in by_scope:
         return by_scope[village_id]

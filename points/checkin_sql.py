@@ -1,0 +1,63 @@
+"""The check-in's statements, built once (see points/ledger_sql.py for why).
+
+A check-in is the busiest write of the scheme: at a well-attended patrol briefing dozens of
+phones scan within a minute, and SQLite takes one writer at a time.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, bindparam, insert, or_, select, update
+
+from points.models import Account, Checkin, Event
+
+events = Event.__table__
+checkins = Checkin.__table__
+accounts = Account.__table__
+
+_when = bindparam("when")
+
+# Take a place only while the event is open and not full: one guarded UPDATE decides and
+# locks the event row. TAKE_PLACE_WITH_KEY also refuses a code whose key was regenerated.
+TAKE_PLACE = (
+    update(events)
+    .where(
+        events.c.id == bindparam("event_id"),
+        events.c.status == "published",
+        events.c.checkin_opens_at <= _when,
+        events.c.checkin_closes_at >= _when,
+        events.c.capacity.is_(None) | (events.c.checkin_count < events.c.capacity),
+    )
+    .values(checkin_count=events.c.checkin_count + 1)
+)
+TAKE_PLACE_WITH_KEY = TAKE_PLACE.where(events.c.qr_key_version == bindparam("key_version"))
+
+RECORD = insert(checkins).returning(checkins.c.id)
+
+LINK_TRANSFER = (
+    update(checkins)
+    .where(checkins.c.id == bindparam("checkin_id"))
+    .values(transfer_id=bindparam("moved_id"))
+)
+
+EARLIER = select(
+    checkins.c.id,
+    checkins.c.event_id,
+    checkins.c.points,
+    checkins.c.method,
+    checkins.c.created_at,
+).where(
+    checkins.c.event_id == bindparam("event_id"),
+    checkins.c.resident_id == bindparam("resident_id"),
+)
+
+# The resident's account and the issuing village's issuance account, in one read.
+AWARD_ACCOUNTS = select(accounts.c.id, accounts.c.kind).where(
+    or_(
+        accounts.c.user_id == bindparam("resident_id"),
+        and_(
+            accounts.c.village_id == bindparam("village_id"),
+            accounts.c.kind == "issuance",
+            accounts.c.user_id.is_(None),
+        ),
+    )
+)
