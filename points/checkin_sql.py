@@ -8,11 +8,31 @@ from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 
-from points.models import Account, Checkin, Event
+from points.models import Account, Checkin, Event, Village
 
 events = Event.__table__
 checkins = Checkin.__table__
 accounts = Account.__table__
+villages = Village.__table__
+
+# The fields checkin.EventFacts holds, in its order.
+EVENT_FACTS = (
+    select(
+        events.c.id,
+        events.c.title,
+        events.c.points,
+        events.c.village_id,
+        villages.c.name,
+        events.c.status,
+        events.c.checkin_opens_at,
+        events.c.checkin_closes_at,
+        events.c.capacity,
+        events.c.qr_mode,
+        events.c.qr_key_version,
+    )
+    .select_from(events.outerjoin(villages, villages.c.id == events.c.village_id))
+    .where(events.c.id == bindparam("event_id"))
+)
 
 _when = bindparam("when")
 
