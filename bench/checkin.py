@@ -3,7 +3,10 @@
 Starts the app under gunicorn (2 workers; SQLite in WAL mode, or --database-url for
 PostgreSQL), and in the same run the bare baseline (bench/bare_app.py: one SQLite insert
 transaction per request) under the same gunicorn, then prints check-ins/s, p50/p99 latency,
-the ratio app/baseline, and verifies the ledger: exactly one award per resident, no errors.
+the server's CPU per request, the ratio app/baseline, and verifies the ledger: exactly one
+award per resident, no errors. Both servers are warmed up first with the request they are
+measured on (the app: the first 64 residents check in to a second event), so that the
+figures are the steady state, not the first compilation of each statement.
 
     .venv/bin/python bench/checkin.py [--database-url postgresql://…] [--residents 500]
 """
@@ -11,6 +14,7 @@ the ratio app/baseline, and verifies the ledger: exactly one award per resident,
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -77,6 +81,24 @@ def start_gunicorn(app_path: str, env: dict, workers: int, log: Path) -> tuple:
     raise SystemExit(f"gunicorn did not start:\n{log.read_text()}")
 
 
+def server_cpu(process) -> float:
+    """CPU seconds used so far by gunicorn's master and workers (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return used(process.pid) + sum(used(int(pid)) for pid in children)
+
+
 def stop(process) -> None:
     process.terminate()
     try:
@@ -115,31 +137,45 @@ def prepare(db_url: str, instance: Path, residents: int) -> dict:
                 for n in range(1, residents + 1)
             ]
         category = session.scalar(db.select(EventCategory).where(EventCategory.code == "patrol"))
-        event = events.create_event(
-            session,
-            admin,
-            EventForm(
-                title="夜间治安巡防",
-                category_id=category.id,
-                village_id=village.id,
-                starts_at=utcnow() - timedelta(minutes=10),
-                ends_at=utcnow() + timedelta(hours=2),
-                points=10,
-            ),
+        event, warm_up = (
+            events.create_event(
+                session,
+                admin,
+                EventForm(
+                    title=title,
+                    category_id=category.id,
+                    village_id=village.id,
+                    starts_at=utcnow() - timedelta(minutes=10),
+                    ends_at=utcnow() + timedelta(hours=2),
+                    points=10,
+                ),
+            )
+            for title in ("夜间治安巡防", "消防演练（热身）")
         )
         tokens = [issue_token(person)[0] for person in people]
-        info = {"event_id": event.id, "points": event.points, "tokens": tokens}
+        info = {
+            "event_id": event.id,
+            "warm_up_event_id": warm_up.id,
+            "points": event.points,
+            "tokens": tokens,
+        }
         db.engine.dispose()
     return info
 
 
-def event_code(event_id: int) -> str:
-    """The live screen's current code (made as the server makes it)."""
+@functools.cache
+def _code_for_step(event_id: int, step: int) -> str:
     from points import tokens
 
-    return tokens.make_event_code(
-        SECRET, tokens.EventCode(event_id, "rotating", tokens.current_step(30), 1)
-    )
+    return tokens.make_event_code(SECRET, tokens.EventCode(event_id, "rotating", step, 1))
+
+
+def event_code(event_id: int) -> str:
+    """The live screen's current code, as the server makes it: one code per 30-second step,
+    which every phone in the room scans."""
+    from points import tokens
+
+    return _code_for_step(event_id, tokens.current_step(30))
 
 
 def hammer(jobs: list, clients: int, send) -> tuple[float, list[float], list]:
@@ -195,15 +231,25 @@ def verify(db_url: str, instance: Path, info: dict) -> dict:
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": SECRET})
     with app.app_context():
         session = db.session
-        checkins = session.scalar(select(func.count()).select_from(Checkin))
-        awards = session.scalar(select(func.count()).where(Transfer.kind == "award"))
+        checkins = session.scalar(select(func.count()).where(Checkin.event_id == info["event_id"]))
+        awards = session.scalar(
+            select(func.count())
+            .select_from(Transfer)
+            .join(Checkin, Checkin.transfer_id == Transfer.id)
+            .where(Transfer.kind == "award", Checkin.event_id == info["event_id"])
+        )
+        earned = (
+            select(func.coalesce(func.sum(Checkin.points), 0))
+            .where(Checkin.resident_id == User.id)
+            .scalar_subquery()
+        )
         wrong = session.scalar(
             select(func.count())
             .select_from(Account)
             .join(User, User.id == Account.user_id)
             .where(
                 User.role == "resident",
-                Account.credits_posted - Account.debits_posted != info["points"],
+                Account.credits_posted - Account.debits_posted != earned,
             )
         )
         checked = ledger.verify(session)
@@ -259,19 +305,25 @@ def main() -> int:
                 )
                 return answer.status_code, answer.text[:200]
 
-            def warm(http, token):  # touches the same code paths, writes nothing
+            def warm(http, token):  # the same path, at another event: steady state, as for bare
                 answer = http.post(
                     f"{app_url}/api/v1/checkins",
-                    json={"token": "warm-up"},
+                    json={"token": event_code(info["warm_up_event_id"])},
                     headers={"Authorization": f"Bearer {token}"},
                     timeout=60,
                 )
-                return (200 if answer.status_code == 422 else answer.status_code), ""
+                return answer.status_code, answer.text[:200]
 
-            hammer(info["tokens"][: args.clients], args.clients, warm)
+            _, _, warm_failures = hammer(info["tokens"][: args.clients], args.clients, warm)
+            if warm_failures:
+                raise SystemExit(f"warm-up check-ins failed: {warm_failures[:3]}")
+            cpu = server_cpu(app_proc)
             seconds, latencies, failures = hammer(info["tokens"], args.clients, check_in)
             app_result = summary(
                 "app: POST /api/v1/checkins", len(latencies), seconds, latencies, failures
+            )
+            app_result["server_cpu_ms"] = round(
+                (server_cpu(app_proc) - cpu) / args.residents * 1e3, 2
             )
         finally:
             stop(app_proc)
@@ -287,9 +339,13 @@ def main() -> int:
                 return answer.status_code, ""
 
             hammer(list(range(args.clients)), args.clients, insert)
+            cpu = server_cpu(bare_proc)
             seconds, latencies, failures = hammer(list(range(args.residents)), args.clients, insert)
             bare_result = summary(
                 "bare Flask + one SQLite insert", len(latencies), seconds, latencies, failures
+            )
+            bare_result["server_cpu_ms"] = round(
+                (server_cpu(bare_proc) - cpu) / args.residents * 1e3, 2
             )
         finally:
             stop(bare_proc)
@@ -309,7 +365,7 @@ def main() -> int:
             print(
                 f"{part['name']:<34} {part['per_second']:>8.1f} req/s   "
                 f"p50 {part['p50_ms']:>7.1f} ms   p99 {part['p99_ms']:>7.1f} ms   "
-                f"errors {part['errors']}"
+                f"errors {part['errors']}   server CPU {part['server_cpu_ms']:.2f} ms/req"
             )
         print(f"ratio app/baseline: {ratio:.2f} (target ≥ 0.6)")
         print(
