@@ -317,14 +317,16 @@ def main() -> int:
             _, _, warm_failures = hammer(info["tokens"][: args.clients], args.clients, warm)
             if warm_failures:
                 raise SystemExit(f"warm-up check-ins failed: {warm_failures[:3]}")
-            cpu = server_cpu(app_proc)
+            cpu, client_cpu = server_cpu(app_proc), time.process_time()
             seconds, latencies, failures = hammer(info["tokens"], args.clients, check_in)
+            client_cpu = time.process_time() - client_cpu
             app_result = summary(
                 "app: POST /api/v1/checkins", len(latencies), seconds, latencies, failures
             )
             app_result["server_cpu_ms"] = round(
                 (server_cpu(app_proc) - cpu) / args.residents * 1e3, 2
             )
+            app_result["client_cpu_ms"] = round(client_cpu / args.residents * 1e3, 2)
         finally:
             stop(app_proc)
 
@@ -339,14 +341,16 @@ def main() -> int:
                 return answer.status_code, ""
 
             hammer(list(range(args.clients)), args.clients, insert)
-            cpu = server_cpu(bare_proc)
+            cpu, client_cpu = server_cpu(bare_proc), time.process_time()
             seconds, latencies, failures = hammer(list(range(args.residents)), args.clients, insert)
+            client_cpu = time.process_time() - client_cpu
             bare_result = summary(
                 "bare Flask + one SQLite insert", len(latencies), seconds, latencies, failures
             )
             bare_result["server_cpu_ms"] = round(
                 (server_cpu(bare_proc) - cpu) / args.residents * 1e3, 2
             )
+            bare_result["client_cpu_ms"] = round(client_cpu / args.residents * 1e3, 2)
         finally:
             stop(bare_proc)
 
@@ -365,7 +369,8 @@ def main() -> int:
             print(
                 f"{part['name']:<34} {part['per_second']:>8.1f} req/s   "
                 f"p50 {part['p50_ms']:>7.1f} ms   p99 {part['p99_ms']:>7.1f} ms   "
-                f"errors {part['errors']}   server CPU {part['server_cpu_ms']:.2f} ms/req"
+                f"errors {part['errors']}   CPU/req: server {part['server_cpu_ms']:.2f} ms, "
+                f"load generator {part['client_cpu_ms']:.2f} ms"
             )
         print(f"ratio app/baseline: {ratio:.2f} (target ≥ 0.6)")
         print(
