@@ -18,12 +18,10 @@ import functools
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -35,54 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import fresh_postgres  # noqa: E402
+from points import served  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(app_path: str, env: dict, workers: int, log: Path) -> tuple:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "120",
-            app_path,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit(f"gunicorn did not start:\n{log.read_text()}")
-
-
-def server_cpu(process) -> float:
+def server_cpu(server: served.Server) -> float:
     """CPU seconds used so far by gunicorn's master and workers (Linux /proc)."""
+    process = server.process
     tick = os.sysconf("SC_CLK_TCK")
 
     def used(pid: int) -> float:
@@ -97,14 +55,6 @@ def server_cpu(process) -> float:
     except OSError:
         children = []
     return used(process.pid) + sum(used(int(pid)) for pid in children)
-
-
-def stop(process) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def prepare(db_url: str, instance: Path, residents: int) -> dict:
@@ -293,7 +243,8 @@ def main() -> int:
         event_id = info["event_id"]
 
         # The app: each resident scans the live code once.
-        app_proc, app_url = start_gunicorn("wsgi:app", env, args.workers, scratch / "app.log")
+        app = served.start(env, scratch / "app.log", workers=args.workers, timeout=120)
+        app_url = app.url
         try:
 
             def check_in(http, token):
@@ -317,23 +268,22 @@ def main() -> int:
             _, _, warm_failures = hammer(info["tokens"][: args.clients], args.clients, warm)
             if warm_failures:
                 raise SystemExit(f"warm-up check-ins failed: {warm_failures[:3]}")
-            cpu, client_cpu = server_cpu(app_proc), time.process_time()
+            cpu, client_cpu = server_cpu(app), time.process_time()
             seconds, latencies, failures = hammer(info["tokens"], args.clients, check_in)
             client_cpu = time.process_time() - client_cpu
             app_result = summary(
                 "app: POST /api/v1/checkins", len(latencies), seconds, latencies, failures
             )
-            app_result["server_cpu_ms"] = round(
-                (server_cpu(app_proc) - cpu) / args.residents * 1e3, 2
-            )
+            app_result["server_cpu_ms"] = round((server_cpu(app) - cpu) / args.residents * 1e3, 2)
             app_result["client_cpu_ms"] = round(client_cpu / args.residents * 1e3, 2)
         finally:
-            stop(app_proc)
+            app.stop()
 
         # The baseline: one SQLite insert transaction per request, same gunicorn.
-        bare_proc, bare_url = start_gunicorn(
-            "bench.bare_app:app", env, args.workers, scratch / "bare.log"
+        bare = served.start(
+            env, scratch / "bare.log", app="bench.bare_app:app", workers=args.workers, timeout=120
         )
+        bare_url = bare.url
         try:
 
             def insert(http, n):
@@ -341,18 +291,16 @@ def main() -> int:
                 return answer.status_code, ""
 
             hammer(list(range(args.clients)), args.clients, insert)
-            cpu, client_cpu = server_cpu(bare_proc), time.process_time()
+            cpu, client_cpu = server_cpu(bare), time.process_time()
             seconds, latencies, failures = hammer(list(range(args.residents)), args.clients, insert)
             client_cpu = time.process_time() - client_cpu
             bare_result = summary(
                 "bare Flask + one SQLite insert", len(latencies), seconds, latencies, failures
             )
-            bare_result["server_cpu_ms"] = round(
-                (server_cpu(bare_proc) - cpu) / args.residents * 1e3, 2
-            )
+            bare_result["server_cpu_ms"] = round((server_cpu(bare) - cpu) / args.residents * 1e3, 2)
             bare_result["client_cpu_ms"] = round(client_cpu / args.residents * 1e3, 2)
         finally:
-            stop(bare_proc)
+            bare.stop()
 
         checked = verify(db_url, instance, info)
         ratio = app_result["per_second"] / bare_result["per_second"]

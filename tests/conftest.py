@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
-import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +20,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from points import create_app
+from points import create_app, served
 from points.db import seed_ledger_head
 from points.extensions import db as sqla
 from points.models import Role, User
 from points.people import NewPerson, create_person, create_village
+from points.served import Server
 
 _THIS_MODULE = sys.modules[__name__]  # while importing, "conftest" is this file
 
@@ -265,74 +262,21 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class LiveServer:
-    url: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def start_server(db_url: str, instance: Path, *, workers: int = 2, extra_env=None) -> LiveServer:
+def start_server(db_url: str, instance: Path, *, workers: int = 2, extra_env=None) -> Server:
     """Start gunicorn on a free port against `db_url`, as `make run` does; wait until it answers."""
-    port = free_port()
     instance.mkdir(parents=True, exist_ok=True)
-    log_path = instance / "server.log"
     env = {
-        **os.environ,
         "DATABASE_URL": db_url,
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret",
         "RATELIMIT_ENABLED": "0",
         **(extra_env or {}),
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return LiveServer(url, process, log_path)
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError(f"server did not start:\n{log_path.read_text()}")
+    return served.start(env, instance / "server.log", workers=workers, wait=30)
 
 
-def stop_server(server: LiveServer) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+def stop_server(server: Server) -> None:
+    server.stop()
 
 
 @pytest.fixture
