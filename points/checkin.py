@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, select
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -401,7 +400,7 @@ def award(
     try:
         with write_transaction(session):
             connection = session.connection()
-            _take_place(session, connection, event_id, when, key_version)
+            _take_place(session, event_id, when, key_version)
             checkin_id = connection.scalar(
                 sql.RECORD,
                 {
@@ -470,18 +469,13 @@ def _award_accounts(session: Session, resident_id: int, village_id: int) -> tupl
     return found["resident"], found.get("issuance")
 
 
-def _take_place(
-    session: Session,
-    connection: Connection,
-    event_id: int,
-    when: datetime,
-    key_version: int | None,
-) -> None:
+def _take_place(session: Session, event_id: int, when: datetime, key_version: int | None) -> None:
     """Count the check-in only if the event is still open, not full and (for a code) unrevoked.
 
     One guarded UPDATE decides and locks the event row; when it matches nothing, the locked
     row says exactly why.
     """
+    connection = session.connection()
     if key_version is None:
         moved = connection.execute(sql.TAKE_PLACE, {"event_id": event_id, "when": when})
     else:

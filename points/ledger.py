@@ -308,9 +308,9 @@ def _add(connection: Connection, account_id: int, column: str, amount: int) -> N
 
 def _forget_cached(session: Session, *account_ids: int) -> None:
     """Expire the ORM's copies of rows changed behind its back (accounts, the chain head)."""
-    for key in [(Account, (account_id,), None) for account_id in account_ids] + [
-        (LedgerHead, (HEAD_ID,), None)
-    ]:
+    keys = [(Account, (account_id,), None) for account_id in account_ids]
+    keys.append((LedgerHead, (HEAD_ID,), None))
+    for key in keys:
         cached = session.identity_map.get(key)
         if cached is not None:
             session.expire(cached)

@@ -275,17 +275,13 @@ def start_server(db_url: str, instance: Path, *, workers: int = 2, extra_env=Non
     return served.start(env, instance / "server.log", workers=workers, wait=30)
 
 
-def stop_server(server: Server) -> None:
-    server.stop()
-
-
 @pytest.fixture
 def live_server(app, db_url, tmp_path):
     """gunicorn (2 workers) serving this test's database; `app` is there to fill it."""
     sqla.session.commit()
     server = start_server(db_url, tmp_path / "server-instance")
     yield server
-    stop_server(server)
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -352,3 +348,22 @@ def chromium_with_camera(browser, video_path):
         yield chromium
     finally:
         chromium.close()
+
+
+@contextmanager
+def phone_camera_showing(browser, folder: Path, text: str, *, size: int):
+    """A phone-sized Chromium tab whose camera sees a QR code of `text`, `size` px, centred."""
+    import qrcode
+    from PIL import Image
+
+    frame = Image.new("RGB", (640, 480), "white")
+    code = qrcode.make(text, box_size=8).get_image().convert("RGB").resize((size, size))
+    frame.paste(code, ((640 - size) // 2, (480 - size) // 2))
+    video = folder / "camera.y4m"
+    write_y4m(frame, video)
+    with chromium_with_camera(browser, video) as chromium:
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        context.grant_permissions(["camera"])
+        tab = context.new_page()
+        tab.set_default_timeout(15_000)
+        yield tab

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import PASSWORD, chromium_with_camera, save_artifact, write_y4m
+from conftest import PASSWORD, phone_camera_showing, save_artifact
 from PIL import Image
 from pyzbar.pyzbar import decode
 
@@ -152,7 +152,7 @@ def test_the_scanner_reads_a_printed_card_with_the_vendored_decoder(
 def test_the_live_page_swaps_in_the_next_code_before_the_old_one_expires(
     browser, app, db_url, tmp_path, town, make_event, session
 ):
-    from conftest import start_server, stop_server
+    from conftest import start_server
 
     event = make_event()
     event_id = event.id
@@ -175,15 +175,13 @@ def test_the_live_page_swaps_in_the_next_code_before_the_old_one_expires(
         assert page.evaluate("window.__marker") == "same page"
     finally:
         context.close()
-        stop_server(server)
+        server.stop()
 
 
 def test_the_scanner_checks_in_a_card_shown_to_the_camera(
     browser, live_server, town, make_event, session, tmp_path
 ):
     """Chromium's fake camera shows a printed card; the vendored qr-scanner reads it."""
-    import qrcode
-    from PIL import Image
 
     from points.checkin import card_token
     from points.models import Checkin
@@ -192,17 +190,7 @@ def test_the_scanner_checks_in_a_card_shown_to_the_camera(
     event_id, resident_id = event.id, town.resident_a.id
     token = card_token("test-secret", town.resident_a)  # live_server's SECRET_KEY
     session.commit()
-    frame = Image.new("RGB", (640, 480), "white")
-    frame.paste(
-        qrcode.make(token, box_size=8).get_image().convert("RGB").resize((320, 320)), (160, 80)
-    )
-    video = tmp_path / "card.y4m"
-    write_y4m(frame, video)
-    with chromium_with_camera(browser, video) as chromium:
-        context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        context.grant_permissions(["camera"])
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
+    with phone_camera_showing(browser, tmp_path, token, size=320) as tab:
         _login(tab, live_server.url, town.admin_a)
         tab.wait_for_url("**/me")
         tab.goto(f"{live_server.url}/events/{event_id}/scan")

@@ -46,7 +46,7 @@ def root_conftest(config):
 def demo_server(tmp_path_factory, pytestconfig):
     """A fresh SQLite database set up by the commands `make run` runs, then served."""
     helpers = root_conftest(pytestconfig)
-    start_server, stop_server = helpers.start_server, helpers.stop_server
+    start_server = helpers.start_server
     folder = tmp_path_factory.mktemp("make-run")
     env = {
         **os.environ,
@@ -66,7 +66,7 @@ def demo_server(tmp_path_factory, pytestconfig):
     assert "跳过" in done.stdout  # the second seed-demo --if-empty left the demo alone
     server = start_server(env["DATABASE_URL"], folder / "served")
     yield server, env
-    stop_server(server)
+    server.stop()
 
 
 def test_make_run_serves_the_demo_town_in_chinese_with_a_sound_ledger(demo_server):
