@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+# Test processes: two keep both cores busy while one waits on PostgreSQL or the browser.
+TEST_WORKERS ?= 2
 RUFF_PATHS := points tests wsgi.py $(wildcard bench/*.py)
 APT_PACKAGES := chromium libzbar0 zbar-tools fonts-noto-cjk postgresql-client
 
@@ -46,7 +48,7 @@ run: venv translations
 
 test: venv system-deps translations
 	$(BIN)/ruff check $(RUFF_PATHS)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: venv
 	$(BIN)/ruff check $(RUFF_PATHS)

@@ -32,8 +32,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import served  # noqa: E402
 from bench.databases import fresh_postgres  # noqa: E402
-from points import served  # noqa: E402
 
 SECRET = "bench-secret-" + uuid.uuid4().hex
 
@@ -62,14 +62,16 @@ def prepare(db_url: str, instance: Path, residents: int) -> dict:
     os.environ["INSTANCE_PATH"] = str(instance)
     from flask_migrate import upgrade
 
-    from points import create_app, events
+    from points import create_app
     from points.auth import issue_token
-    from points.categories import ensure_categories
+    from points.checkin import events
+    from points.checkin.categories import ensure_categories
+    from points.checkin.events import EventForm
     from points.db import write_transaction
-    from points.events import EventForm
     from points.extensions import db
     from points.models import EventCategory, Role, utcnow
-    from points.people import NewPerson, add_person, create_village
+    from points.people import NewPerson, add_person
+    from points.places import create_village
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": SECRET})
     with app.app_context():
@@ -115,17 +117,17 @@ def prepare(db_url: str, instance: Path, residents: int) -> dict:
 
 @functools.cache
 def _code_for_step(event_id: int, step: int) -> str:
-    from points import tokens
+    from points.checkin import codes
 
-    return tokens.make_event_code(SECRET, tokens.EventCode(event_id, "rotating", step, 1))
+    return codes.make_event_code(SECRET, codes.EventCode(event_id, "rotating", step, 1))
 
 
 def event_code(event_id: int) -> str:
     """The live screen's current code, as the server makes it: one code per 30-second step,
     which every phone in the room scans."""
-    from points import tokens
+    from points.checkin import codes
 
-    return _code_for_step(event_id, tokens.current_step(30))
+    return _code_for_step(event_id, codes.current_step(30))
 
 
 def hammer(jobs: list, clients: int, send) -> tuple[float, list[float], list]:

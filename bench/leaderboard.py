@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.databases import fresh_postgres  # noqa: E402
 from points import create_app, ledger  # noqa: E402
-from points.earned import earned_delta, periods_for  # noqa: E402
+from points.clock import period_keys  # noqa: E402
 from points.extensions import db  # noqa: E402
+from points.ledger.earned import earned_delta  # noqa: E402
 from points.models import utcnow  # noqa: E402
 
 VILLAGES = 15
@@ -201,7 +202,7 @@ def seed(raw, sqlite: bool, residents: int, transfers: int, rng: random.Random) 
             SimpleNamespace(kind=kinds[credit], user_id=credit),
         )
         if user:
-            for key in periods_for(created):
+            for key in period_keys(created):
                 entry = earned.setdefault((key, user), [0, created])
                 entry[0] += delta
                 entry[1] = created
@@ -327,7 +328,7 @@ def run(size: int, transfers: int, args, folder: Path) -> dict:
             verified = time.perf_counter() - started
             assert check.ok, check.problems[:5]
             db.session.remove()
-            period = periods_for(utcnow())[2]
+            period = period_keys(utcnow())[2]
             api = time_api(app, args.repeats)
             floor = time_floor(app, args.repeats)
             baseline = time_raw(raw, sqlite, period, args.repeats)

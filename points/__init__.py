@@ -29,7 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from points import api, auth, cli, db, edge, i18n, web  # noqa: F401  (db: engine hooks)
     from points.extensions import csrf, limiter, migrate
     from points.extensions import db as sqla
+    from points.people import passwords
 
+    if app.config.get("PASSWORD_HASH_METHOD"):
+        passwords.configure(app.config["PASSWORD_HASH_METHOD"])
     sqla.init_app(app)
     migrate.init_app(app, sqla, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
-from flask import Flask, current_app, g, has_app_context, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from points.errors import Forbidden, OutsideVillage
 from points.extensions import db, login_manager
@@ -22,18 +21,7 @@ ADMINS = (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN)
 STAFF = (Role.STAFF, Role.VILLAGE_ADMIN, Role.TOWN_ADMIN)
 
 
-# --- passwords and tokens ---------------------------------------------------------------
-def hash_password(password: str) -> str:
-    method = (
-        current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-    )
-    return generate_password_hash(password, method=method)
-
-
-def password_matches(user: User, password: str) -> bool:
-    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
-
-
+# --- tokens -----------------------------------------------------------------------------
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
 

@@ -17,7 +17,8 @@ from points import ledger
 from points.errors import DomainError
 from points.extensions import db
 from points.models import Role, User
-from points.people import NewPerson, create_person, village_by_code
+from points.people import NewPerson, create_person
+from points.places import village_by_code
 
 
 def upgrade_schema() -> None:
@@ -158,7 +159,7 @@ def _backup_postgres(url, target: Path) -> None:
 @with_appcontext
 def import_residents_command(path: str) -> None:
     """Import residents from a CSV (UTF-8 or GBK; 姓名,手机号,村编码,户号): all rows or none."""
-    from points.importing import import_residents
+    from points.people.importing import import_residents
 
     try:
         result = import_residents(db.session, None, Path(path).read_bytes())

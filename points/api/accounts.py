@@ -6,8 +6,9 @@ import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points import ledger, standing
+from points import ledger
 from points.api.common import PageArgs, require_role
+from points.board import standing
 from points.errors import UnknownAccount
 from points.extensions import db
 

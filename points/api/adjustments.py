@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import ledger
-from points.adjustments import adjust, adjust_by_rule, reverse_checkin
+from points.admin.adjustments import adjust, adjust_by_rule, reverse_checkin
 from points.api.common import IDEMPOTENCY_HEADER, idempotent, require_role
 from points.auth import ADMINS
 from points.extensions import db

@@ -6,11 +6,12 @@ import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points import audit_log, settings
+from points.admin import audit as audit_log
 from points.api.common import PageArgs, require_role
 from points.auth import ADMINS, ensure_village, sees_all_villages
 from points.errors import Forbidden
 from points.extensions import db
+from points.places import settings
 
 blp = Blueprint("api_admin_records", __name__, description="Audit log and settings")
 

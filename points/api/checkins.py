@@ -8,14 +8,15 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from points import checkin, events
+from points import checkin
 from points.api.common import PageArgs, idempotent, require_role
 from points.auth import STAFF, ensure_village
-from points.checkin import CheckinResult
+from points.checkin import CheckinResult, events
 from points.errors import Forbidden, InvalidInput
 from points.extensions import db
 from points.models import Checkin, User
 from points.people import get_person
+from points.people.cards import card_token
 from points.qr import qr_svg
 from points.web.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 
@@ -156,7 +157,7 @@ def resident_card(resident_id):
     if person.village_id is None:
         raise InvalidInput("镇管理员没有积分卡。")
     return Response(
-        qr_svg(checkin.card_token(secret(), person)),
+        qr_svg(card_token(secret(), person)),
         mimetype="image/svg+xml",
         headers={"Cache-Control": "no-store"},
     )

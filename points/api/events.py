@@ -9,11 +9,11 @@ from flask import Response
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points import events
 from points.api.common import PageArgs, require_role
 from points.auth import ADMINS, STAFF
+from points.checkin import events
+from points.checkin.events import EventForm
 from points.errors import InvalidInput
-from points.events import EventForm
 from points.extensions import db
 from points.models import EventCategory
 from points.qr import qr_svg

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from points import leaderboard
+from points.board import leaderboard
 from points.extensions import db
 
 blp = Blueprint("api_leaderboard", __name__, description="Leaderboard (排行榜)")

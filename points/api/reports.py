@@ -9,7 +9,7 @@ from flask import Response
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points import dashboard, reports
+from points.admin import dashboard, reports
 from points.api.common import require_role
 from points.auth import ADMINS, STAFF, ensure_village, sees_all_villages
 from points.extensions import db

@@ -8,13 +8,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from points import importing, roster
 from points.api.common import require_role
 from points.api.residents import ResidentDetail, _with_balance
 from points.auth import ADMINS, ensure_village
 from points.errors import InvalidInput
 from points.extensions import db
-from points.people import get_person
+from points.people import get_person, importing, roster
+from points.people.cards import card_token
 from points.qr import qr_svg
 
 blp = Blueprint("api_roster", __name__, description="Residents: edit, suspend, cards, import")
@@ -83,7 +83,7 @@ def card_svg(resident_id):
     """The QR code of a resident's current card (the signed card token)."""
     person = get_person(db.session, resident_id)
     ensure_village(current_user, person.village_id)
-    token = roster.card_token(current_app.config["SECRET_KEY"], person)
+    token = card_token(current_app.config["SECRET_KEY"], person)
     return Response(qr_svg(token), mimetype="image/svg+xml")
 
 

@@ -7,14 +7,15 @@ from flask import Response, current_app, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points import catalogue, notices, redemption
 from points.api.common import idempotent, require_role
 from points.auth import ADMINS
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.extensions import db
 from points.models import Role
 from points.models.shop import REDEMPTION_STATUSES
+from points.people import notices
 from points.qr import qr_svg
+from points.shop import catalogue, redemption
 
 blp = Blueprint("api_shop", __name__, description="The points supermarket (积分超市)")
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from points.api.common import require_role
 from points.extensions import db
 from points.models import Role, Village
-from points.people import create_village
+from points.places import create_village
 
 blp = Blueprint("api_villages", __name__, description="Villages")
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from importlib import import_module
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from points.leaderboard import mask_name
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Show a stored UTC time in Asia/Shanghai."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime(fmt)
-
+from points.board.leaderboard import mask_name
+from points.clock import local_time
 
 # Each module here exposes `bp`; a feature adds its module to this list.
 BLUEPRINT_MODULES = [

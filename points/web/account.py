@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from points import ledger, standing
+from points import ledger
+from points.board import standing
 from points.errors import UnknownAccount
 from points.extensions import db, limiter
 from points.i18n import translate

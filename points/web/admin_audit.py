@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from points import audit_log, ledger, settings
+from points import ledger
+from points.admin import audit as audit_log
+from points.admin.reports import parse_day
 from points.auth import ADMINS, require_role, sees_all_villages
 from points.errors import N_, DomainError, Forbidden
 from points.extensions import db
 from points.i18n import translate
 from points.models import Role
-from points.reports import parse_day
+from points.places import settings
 from points.web.admin_common import chosen_village, village_choices
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin")

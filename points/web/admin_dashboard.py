@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from points import charts, dashboard
+from points.admin import dashboard
 from points.auth import STAFF, require_role
 from points.errors import N_
 from points.extensions import db
 from points.i18n import translate
-from points.web import nav
+from points.web import charts, nav
 from points.web.admin_common import chosen_village, village_choices
 
 bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin")

@@ -6,7 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from points import adjustments, audit_log
+from points.admin import adjustments
+from points.admin import audit as audit_log
 from points.auth import ADMINS, ensure_village, require_role, scoped
 from points.errors import DomainError, NotFound
 from points.extensions import db

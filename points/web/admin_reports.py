@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from points import notice_board
+from points.admin.dashboard import local_now
+from points.admin.reports import KINDS
 from points.auth import ADMINS, require_role
-from points.dashboard import local_now
+from points.board import notice_board
 from points.errors import N_
 from points.extensions import db
-from points.people import get_village
-from points.reports import KINDS
+from points.places import get_village
 from points.web.admin_common import chosen_village, village_choices
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin/reports")

@@ -13,13 +13,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from points import importing, roster
 from points.auth import ADMINS, ensure_village, require_role
 from points.errors import N_, DomainError, Forbidden
 from points.extensions import db
 from points.i18n import translate
 from points.models import Role
-from points.people import NewPerson, create_person, get_person
+from points.people import NewPerson, create_person, get_person, importing, roster
+from points.people.cards import card_token
 from points.qr import qr_svg_inline
 from points.web.admin_common import chosen_village, role_label, village_choices
 
@@ -185,7 +185,7 @@ def cards():
     cards = [
         {
             "person": person,
-            "qr": qr_svg_inline(roster.card_token(secret, person), box_size=4, border=2),
+            "qr": qr_svg_inline(card_token(secret, person), box_size=4, border=2),
         }
         for person in people
     ]

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from points import leaderboard, public_ledger
+from points.board import leaderboard, public_ledger
 from points.errors import N_
 from points.extensions import db
 from points.i18n import translate

@@ -23,10 +23,11 @@ from flask_login import current_user, login_required
 
 from points import checkin
 from points.checkin import CheckinRefused
+from points.checkin.events import get_event
 from points.errors import N_, DomainError
-from points.events import get_event
 from points.extensions import db
 from points.i18n import translate
+from points.people.cards import card_token
 from points.qr import qr_svg_inline
 from points.web import nav
 from points.web.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
@@ -130,5 +131,5 @@ def my_card():
     """My personal QR card: staff scan it when I have no phone with me."""
     if current_user.village_id is None:
         return render_template("checkin/card.html", svg=None)
-    token = checkin.card_token(secret(), current_user)
+    token = card_token(secret(), current_user)
     return render_template("checkin/card.html", svg=qr_svg_inline(token, box_size=8))

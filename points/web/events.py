@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from points import checkin, events
+from points import checkin
 from points.auth import ADMINS, STAFF, require_role, sees_all_villages
+from points.checkin import events
+from points.checkin.events import EventForm
+from points.clock import local_time, to_utc
 from points.errors import N_, DomainError, InvalidInput
-from points.events import EventForm
 from points.extensions import db
 from points.i18n import translate
 from points.models import Role, User, Village
-from points.web import SHANGHAI, nav
+from points.web import nav
 from points.web.scanning import shown_code
 
 bp = Blueprint("events", __name__)
@@ -30,16 +32,14 @@ def parse_local(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        local = datetime.strptime(value.strip(), FORM_TIME).replace(tzinfo=SHANGHAI)
+        local = datetime.strptime(value.strip(), FORM_TIME)
     except ValueError as exc:
         raise InvalidInput("时间格式不对：%(value)s", value=value) from exc
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return to_utc(local)
 
 
 def form_time(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime(FORM_TIME)
+    return local_time(value, FORM_TIME)
 
 
 def _int(name: str) -> int | None:
@@ -258,7 +258,7 @@ def manual(event_id: int):
                 message = translate(
                     "%(name)s 已经在 %(time)s 签过到了。",
                     name=result.resident_name,
-                    time=checkin.local_clock(result.checked_in_at),
+                    time=local_time(result.checked_in_at),
                 )
                 flash(message, "warning")
             else:

@@ -10,12 +10,12 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from points import events
-from points.checkin import recent_checkins
+from points.checkin import events, recent_checkins
+from points.clock import local_time
 from points.extensions import db, limiter
 from points.models import Event
 from points.qr import qr_svg_inline
-from points.web import local_time, mask_name
+from points.web import mask_name
 
 
 def base_url() -> str:

@@ -17,13 +17,15 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from points import catalogue, ledger, notices, redemption
+from points import ledger
 from points.edge import STATUS_FOR_CATEGORY
 from points.errors import N_, DomainError, UnknownAccount
 from points.extensions import db
 from points.i18n import translate
 from points.models import Village
+from points.people import notices
 from points.qr import qr_svg_inline
+from points.shop import catalogue, redemption
 from points.web import nav
 
 bp = Blueprint("shop", __name__)

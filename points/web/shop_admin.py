@@ -8,13 +8,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
-from points import catalogue, redemption
 from points.auth import ADMINS, ensure_village, require_role
 from points.errors import DomainError
 from points.extensions import db
 from points.i18n import translate
 from points.models import Role, User, Village
 from points.models.shop import REDEMPTION_STATUSES
+from points.shop import catalogue, redemption
 from points.web.shop import shop_context, status_for
 
 bp = Blueprint("shop_admin", __name__, url_prefix="/admin/shop")

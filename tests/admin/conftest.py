@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from points import checkin
-from points.categories import ensure_categories
+from points.checkin.categories import ensure_categories
 from points.db import write_transaction
 from points.models import Checkin, Event, EventCategory, utcnow
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from points import ledger, settings
-from points.adjustments import AlreadyReversed, UnknownRule, adjust, adjust_by_rule, reverse_checkin
+from points import ledger
+from points.admin.adjustments import (
+    AlreadyReversed,
+    UnknownRule,
+    adjust,
+    adjust_by_rule,
+    reverse_checkin,
+)
+from points.board.standing import lifetime_points
 from points.db import write_transaction
 from points.errors import InsufficientPoints, OutsideVillage, SelfAdjustment
 from points.models import AuditEntry, Transfer
-from points.standing import lifetime_points
+from points.places import settings
 
 RULES = [{"label": "见义勇为", "amount": 50}, {"label": "私拉电线", "amount": -10}]
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from points import ledger
-from points.adjustments import reverse_checkin
+from points.admin.adjustments import reverse_checkin
 from points.errors import DomainError
 from points.extensions import db
-from points.importing import import_residents
 from points.models import Transfer, User
+from points.people.importing import import_residents
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from points import demo
 from points.models import Role, User, Village
-from points.roster import card_token
+from points.people.cards import card_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from points.importing import import_residents
 from points.models import AuditEntry, Household, User
+from points.people.importing import import_residents
 
 ROWS = [
     "王建国,13812340001,GL01,GL01-101",

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from points import ledger
-from points.adjustments import adjust, reverse_checkin
+from points.admin.adjustments import adjust, reverse_checkin
 from points.models import Account, Transfer, utcnow
 
 

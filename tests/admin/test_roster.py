@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from points import roster
 from points.errors import Forbidden, OutsideVillage, PhoneTaken
 from points.models import AuditEntry
-from points.tokens import read_card_code
+from points.people import roster
+from points.people.cards import card_token, read_card_code
 
 
 def last_audit(session, action: str) -> AuditEntry:
@@ -68,9 +68,9 @@ def test_an_admin_cannot_suspend_themselves(session, town):
 
 def test_reissuing_a_card_voids_the_old_one(app, session, town):
     secret = app.config["SECRET_KEY"]
-    old = roster.card_token(secret, town.resident_a)
+    old = card_token(secret, town.resident_a)
     roster.reissue_card(session, town.admin_a, town.resident_a.id)
-    new = roster.card_token(secret, town.resident_a)
+    new = card_token(secret, town.resident_a)
     assert old != new
     assert read_card_code(secret, old).card_version == 1
     assert read_card_code(secret, new).card_version == town.resident_a.card_version == 2

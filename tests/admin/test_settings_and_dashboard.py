@@ -7,10 +7,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from points import dashboard, settings
-from points.adjustments import adjust
+from points.admin import dashboard
+from points.admin.adjustments import adjust
 from points.errors import Forbidden, OutsideVillage
 from points.models import AuditEntry
+from points.places import settings
 
 
 def test_a_village_setting_overrides_the_town_default_and_blank_restores_it(session, town):

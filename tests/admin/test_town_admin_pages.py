@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from points import settings
+from points.places import settings
 
 PAGES = [
     "/admin/",

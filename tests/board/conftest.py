@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from points import checkin as checkin_use_case
 from points import ledger
-from points.categories import ensure_categories
+from points.checkin.categories import ensure_categories
 from points.db import write_transaction
 from points.models import Checkin, Event, EventCategory, User, utcnow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import save_artifact
+from support.browser import save_artifact
 
 from points.extensions import db as sqla
 

@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from points import create_app
 from points.extensions import db as sqla
 from points.models import User
 
@@ -103,15 +102,8 @@ def test_my_points_page_shows_badges_place_and_lets_me_leave_the_board(
     assert rows[0]["display_name"] == "张*丰"
 
 
-def test_leaving_the_board_without_a_csrf_token_changes_nothing(db_url, scored, session):
-    strict = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": db_url,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+def test_leaving_the_board_without_a_csrf_token_changes_nothing(make_app, scored, session):
+    strict = make_app(WTF_CSRF_ENABLED=True)
     browser = strict.test_client()
     login = browser.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from points import badges, settings, standing
+from points.board import badges, standing
 from points.db import write_transaction
+from points.places import settings
 
 JAN = datetime(2026, 1, 10, 2, 0)
 

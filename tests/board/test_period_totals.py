@@ -15,7 +15,8 @@ from points import ledger
 from points.db import write_transaction
 from points.errors import InsufficientPoints, NotPending
 from points.models import Checkin, EarnedTotal, Participation
-from points.people import NewPerson, create_person, create_village
+from points.people import NewPerson, create_person
+from points.places import create_village
 
 START = datetime(2026, 12, 30, 12, 0)  # two days before new year's midnight in Shanghai
 _codes = itertools.count(1)

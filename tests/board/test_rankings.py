@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from points import leaderboard
-from points.leaderboard import Query, mask_name
+from points.board import leaderboard
+from points.board.leaderboard import Query, mask_name
 
 LAST_SECOND_OF_2026 = datetime(2026, 12, 31, 15, 59, 59, 999999)  # 23:59:59.999999 Shanghai
 FIRST_MOMENT_OF_2027 = datetime(2026, 12, 31, 16, 0)  # 2027-01-01 00:00 Shanghai

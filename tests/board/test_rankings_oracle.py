@@ -10,10 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from points import leaderboard, ledger
+from points import ledger
+from points.board import leaderboard
 from points.errors import InsufficientPoints
 from points.models import Village
-from points.people import NewPerson, create_person, create_village
+from points.people import NewPerson, create_person
+from points.places import create_village
 
 # Midnight in Shanghai on the last day of a year and of a month (16:00 UTC the day before).
 NEW_YEAR = datetime(2026, 12, 31, 16, 0)

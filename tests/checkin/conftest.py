@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from points import events
-from points.categories import ensure_categories
+from points.checkin import events
+from points.checkin.categories import ensure_categories
+from points.checkin.events import EventForm
 from points.db import write_transaction
-from points.events import EventForm
 from points.models import EventCategory, utcnow
 
 

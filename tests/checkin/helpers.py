@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from points.checkin.codes import EventCode, current_step, make_event_code
 from points.models import Checkin, Transfer
-from points.tokens import CardCode, EventCode, current_step, make_card_code, make_event_code
+from points.people.cards import CardCode, make_card_code
 
 SECRET = "test-secret"
 

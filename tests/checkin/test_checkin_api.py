@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checkin.helpers import SECRET, balance_of, card_code, counts, rotating_code
-from points.tokens import CardCode, make_card_code
+from points.people.cards import CardCode, make_card_code
 
 
 def test_a_resident_scanning_the_live_code_gets_the_events_points(client, auth, town, make_event):
@@ -137,7 +137,7 @@ def test_a_resident_cannot_use_the_staff_check_in(client, auth, town, make_event
 
 
 def test_the_card_svg_carries_the_raw_card_token(client, auth, town):
-    from points.tokens import read_card_code
+    from points.people.cards import read_card_code
 
     answer = client.get(
         f"/api/v1/residents/{town.resident_a.id}/card.svg", headers=auth.headers(town.admin_a)

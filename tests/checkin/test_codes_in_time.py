@@ -54,8 +54,8 @@ def test_the_rotation_follows_the_configured_seconds(app, client, auth, town, ma
 
 
 def test_a_village_setting_overrides_the_rotation(session, client, auth, town, make_event):
-    from points import settings
     from points.db import write_transaction
+    from points.places import settings
 
     with write_transaction(session):
         settings.put(session, "checkin_rotate_seconds", 60, town.village_a.id)

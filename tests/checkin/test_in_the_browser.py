@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import PASSWORD, phone_camera_showing, save_artifact
 from PIL import Image
 from pyzbar.pyzbar import decode
+from support.accounts import PASSWORD
+from support.browser import phone_camera_showing, save_artifact
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -152,7 +153,7 @@ def test_the_scanner_reads_a_printed_card_with_the_vendored_decoder(
 def test_the_live_page_swaps_in_the_next_code_before_the_old_one_expires(
     browser, app, db_url, tmp_path, town, make_event, session
 ):
-    from conftest import start_server
+    from support.browser import start_server
 
     event = make_event()
     event_id = event.id
@@ -183,8 +184,8 @@ def test_the_scanner_checks_in_a_card_shown_to_the_camera(
 ):
     """Chromium's fake camera shows a printed card; the vendored qr-scanner reads it."""
 
-    from points.checkin import card_token
     from points.models import Checkin
+    from points.people.cards import card_token
 
     event = make_event(points=4)
     event_id, resident_id = event.id, town.resident_a.id

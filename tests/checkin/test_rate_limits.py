@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FAST_HASH, AuthActions
+from support.accounts import AuthActions
 
 from checkin.helpers import counts, rotating_code
-from points import create_app
 from points.extensions import limiter
 
 
 @pytest.fixture
-def limited(app, db_url, session):
+def limited(make_app):
     """The app again with rate limits on (3 failures per user, 5 per IP)."""
-    session.commit()
-    limited_app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": db_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": True,
-            "PASSWORD_HASH_METHOD": FAST_HASH,
-            "CHECKIN_FAILS_PER_USER": "3 per 10 minutes",
-            "CHECKIN_FAILS_PER_IP": "5 per 10 minutes",
-        }
+    limited_app = make_app(
+        RATELIMIT_ENABLED=True,
+        CHECKIN_FAILS_PER_USER="3 per 10 minutes",
+        CHECKIN_FAILS_PER_IP="5 per 10 minutes",
     )
+    enabled = limiter.enabled
     limiter.reset()
     yield limited_app.test_client()
     limiter.reset()
+    limiter.enabled = enabled  # the limiter is shared: the other tests run without limits
 
 
 @pytest.fixture

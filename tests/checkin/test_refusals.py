@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import update
 
 from checkin.helpers import SECRET, card_code, counts, rotating_code, static_code
-from points import events
+from points.checkin import events
+from points.checkin.codes import EventCode, make_event_code
 from points.db import write_transaction
 from points.models import User
-from points.tokens import EventCode, make_event_code
 
 
 def _self(client, auth, person, token, **extra):

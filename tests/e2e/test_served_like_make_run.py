@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support.browser import start_server
 
 pytestmark = pytest.mark.slow
 
@@ -33,20 +34,9 @@ def test_a_phone_browser_logs_in_and_sees_its_points(live_server, page, town):
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def root_conftest(config):
-    """The root tests/conftest.py module, whatever `conftest` means in sys.modules just now.
-
-    Every test folder has a conftest.py outside any package, so `import conftest` gives
-    whichever was loaded last; pytest keeps each one registered under its path.
-    """
-    return config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
-
-
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, pytestconfig):
+def demo_server(tmp_path_factory):
     """A fresh SQLite database set up by the commands `make run` runs, then served."""
-    helpers = root_conftest(pytestconfig)
-    start_server = helpers.start_server
     folder = tmp_path_factory.mktemp("make-run")
     env = {
         **os.environ,

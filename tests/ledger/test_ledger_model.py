@@ -26,7 +26,8 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import text
 
-from points import adjustments, ledger
+from points import ledger
+from points.admin import adjustments
 from points.db import write_transaction
 from points.errors import (
     DuplicateReference,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from points import ledger, standing
+from points import ledger
+from points.board import standing
 from points.db import write_transaction
 from points.errors import DuplicateReference, InsufficientPoints, NotReversible
 

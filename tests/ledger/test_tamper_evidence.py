@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from points import ledger
 from points.db import drop_ledger_guards, install_ledger_guards
 from points.extensions import db
+from points.models import Transfer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,7 +80,7 @@ def test_a_deleted_transfer_breaks_the_chain(session, history):
 
 def test_a_rewritten_transfer_with_a_fresh_hash_still_breaks_the_chain(session, history):
     # A forger who recomputes transfer 2's own hash still leaves transfer 3 pointing at the old.
-    t = session.get(ledger.Transfer, 2)
+    t = session.get(Transfer, 2)
     t.amount = 2000
     forged = ledger.chain_hash(t.prev_hash, t)
     session.rollback()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from points import catalogue, ledger
+from points import ledger
 from points.db import write_transaction
 from points.models import Reward, User
+from points.shop import catalogue
 
 
 @pytest.fixture

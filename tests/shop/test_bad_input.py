@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from shop_helpers import snapshot
 
-from points import catalogue, redemption
+from points.shop import catalogue, redemption
 
 
 @pytest.fixture

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from shop_helpers import snapshot
 
-from points import ledger, redemption
+from points import ledger
 from points.db import write_transaction
 from points.edge import STATUS_FOR_CATEGORY
 from points.models import Redemption, Reward
+from points.shop import redemption
 
 
 def approve(session, town, rid):

@@ -7,10 +7,12 @@ import time_machine
 from shop_helpers import available, balance, stock_of
 from sqlalchemy import select
 
-from points import catalogue, ledger, redemption, settings
+from points import ledger
 from points.db import write_transaction
 from points.errors import InsufficientPoints, OutsideVillage
 from points.models import AuditEntry, Notice, Redemption, StockMovement
+from points.places import settings
+from points.shop import catalogue, redemption
 
 
 def movements_of(session, reward_id):

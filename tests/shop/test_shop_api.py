@@ -9,7 +9,7 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 from shop_helpers import available, snapshot
 
-from points import redemption
+from points.shop import redemption
 
 
 def test_the_public_catalogue_lists_active_rewards_with_the_contract_fields(

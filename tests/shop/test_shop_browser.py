@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import phone_camera_showing
 from PIL import Image
 from pyzbar.pyzbar import decode
 from shop_helpers import keep_artifact
 from sqlalchemy import select
+from support.browser import phone_camera_showing
 
 from points.extensions import db
 from points.models import Redemption
@@ -104,7 +104,7 @@ def test_the_handover_page_scans_a_voucher_with_the_camera(
 ):
     """Chromium's fake camera shows the voucher QR; the vendored qr-scanner reads and submits it."""
 
-    from points import redemption
+    from points.shop import redemption
 
     give(town.resident_a, 100)
     rice = make_reward(cost=30)

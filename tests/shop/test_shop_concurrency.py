@@ -15,10 +15,11 @@ import requests
 from shop_helpers import available, stock_of
 from sqlalchemy import func, select
 
-from points import ledger, redemption
+from points import ledger
 from points.errors import DomainError
 from points.extensions import db
 from points.models import Redemption, User
+from points.shop import redemption
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ from PIL import Image
 from shop_helpers import available, snapshot, stock_of
 from sqlalchemy import select
 
-from points import redemption
 from points.models import Redemption, Reward
+from points.shop import redemption
 
 
 def test_the_catalogue_tells_a_logged_in_resident_what_they_can_afford(

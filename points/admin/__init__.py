@@ -1,0 +1,1 @@
+"""Running the scheme: adjustments, reports, the dashboard and the audit log."""

@@ -1,0 +1,164 @@
+"""Awards and deductions (扣分) by an admin, always with a reason."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from points import ledger
+from points.admin import audit
+from points.auth import ensure_village
+from points.db import write_transaction
+from points.errors import (
+    N_,
+    DomainError,
+    DuplicateReference,
+    InvalidAmount,
+    InvalidInput,
+    NotFound,
+    SelfAdjustment,
+)
+from points.models import Checkin, Transfer, User
+from points.people import get_person
+from points.places import settings
+
+
+def check_reason(reason: object) -> str:
+    text = str(reason or "").strip()
+    if not text:
+        raise InvalidInput("请填写加分或扣分的原因。")
+    if len(text) > 200:
+        raise InvalidInput("原因不超过 200 个字。")
+    return text
+
+
+def adjust(
+    session: Session,
+    *,
+    actor: User,
+    resident_id: int,
+    amount: int,
+    reason: str,
+    idempotency_key: str | None = None,
+) -> Transfer:
+    """Award (amount > 0) or deduct (amount < 0) points; a deduction can't overdraw."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+        raise InvalidAmount(limit=ledger.MAX_AMOUNT)
+    ledger.check_amount(abs(amount))
+    reason = check_reason(reason)
+    resident = get_person(session, resident_id)
+    ensure_village(actor, resident.village_id)
+    if resident.id == actor.id:
+        raise SelfAdjustment()
+    with write_transaction(session):
+        account = ledger.resident_account(session, resident.id)
+        issuance = ledger.village_account(session, resident.village_id, "issuance")
+        debit, credit = (issuance.id, account.id) if amount > 0 else (account.id, issuance.id)
+        moved = ledger.transfer(
+            session,
+            debit_id=debit,
+            credit_id=credit,
+            amount=abs(amount),
+            kind="adjust",
+            memo=reason,
+            actor_id=actor.id,
+            idempotency_key=f"adjust:{actor.id}:{idempotency_key}" if idempotency_key else None,
+        )
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="points.adjust",
+            village_id=resident.village_id,
+            target_type="user",
+            target_id=resident.id,
+            after={"amount": amount, "reason": reason, "transfer_id": moved.id},
+        )
+    return moved
+
+
+# --- configured rules (见义勇为 +50, 私拉电线 −10 …) ----------------------------------------
+class UnknownRule(DomainError):
+    code = "unknown_rule"
+    template = N_("本村没有“%(label)s”这条加扣分规则。")
+
+
+class AlreadyReversed(DomainError):
+    code = "already_reversed"
+    category = "conflict"
+    template = N_("这次签到已经撤销过了。")
+
+
+def rules_for(session: Session, village_id: int | None) -> list[dict]:
+    """The village's configured award/deduction rules: [{label, amount}]."""
+    rules = settings.get(session, "deduction_rules", village_id) or []
+    return [r for r in rules if isinstance(r, dict) and r.get("label") and r.get("amount")]
+
+
+def adjust_by_rule(
+    session: Session,
+    *,
+    actor: User,
+    resident_id: int,
+    rule: str,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> Transfer:
+    """Award or deduct by one of the village's rules; the rule's label becomes the reason."""
+    resident = get_person(session, resident_id)
+    ensure_village(actor, resident.village_id)
+    chosen = next((r for r in rules_for(session, resident.village_id) if r["label"] == rule), None)
+    if chosen is None:
+        raise UnknownRule(label=rule)
+    note = str(note or "").strip()
+    reason = f"{chosen['label']}：{note}" if note else chosen["label"]
+    return adjust(
+        session,
+        actor=actor,
+        resident_id=resident_id,
+        amount=int(chosen["amount"]),
+        reason=reason,
+        idempotency_key=idempotency_key,
+    )
+
+
+# --- reversing a mistaken check-in ------------------------------------------------------
+def reverse_checkin(session: Session, *, actor: User, checkin_id: int, reason: str) -> Transfer:
+    """Take back a check-in's points by a compensating transfer (once; never overdraws)."""
+    reason = check_reason(reason)
+    with write_transaction(session):
+        checkin = session.get(Checkin, checkin_id)
+        if checkin is None:
+            raise NotFound(what=f"签到 {checkin_id}")
+        ensure_village(actor, checkin.village_id)
+        if checkin.resident_id == actor.id:
+            raise SelfAdjustment()
+        try:
+            # The award's own compensating transfer (reference reverse:<award id>): once only.
+            moved = ledger.reverse(session, checkin.transfer_id, memo=reason, actor_id=actor.id)
+        except DuplicateReference as exc:
+            raise AlreadyReversed() from exc
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="checkin.reverse",
+            village_id=checkin.village_id,
+            target_type="checkin",
+            target_id=checkin.id,
+            before={"points": checkin.points, "event_id": checkin.event_id},
+            after={"amount": -checkin.points, "reason": reason, "transfer_id": moved.id},
+        )
+    return moved
+
+
+def reversed_checkin_ids(session: Session, checkin_ids: list[int]) -> set[int]:
+    """Which of these check-ins have been reversed."""
+    if not checkin_ids:
+        return set()
+    awards = dict(
+        session.execute(
+            select(Checkin.transfer_id, Checkin.id).where(Checkin.id.in_(checkin_ids))
+        ).all()
+    )
+    refs = [f"reverse:{transfer_id}" for transfer_id in awards if transfer_id is not None]
+    found = session.scalars(select(Transfer.reference).where(Transfer.reference.in_(refs)))
+    return {awards[int(ref.rsplit(":", 1)[1])] for ref in found}

@@ -1,0 +1,330 @@
+"""Check-in: read a code (event QR or a resident's card), refuse with a reason, award once.
+
+Validity (the code, its time step, the event's state and window, the resident's village and
+standing) is checked before duplicates (pretix; Eventra #12578), and the award is exactly
+once: the Checkin row (UNIQUE(event_id, resident_id)) and its ledger transfer
+(reference `checkin:<id>`) are written in one transaction. A repeat is an answer —
+"already checked in at <time>" — never an error, and never a second award.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Row, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from points import ledger
+from points.auth import sees_all_villages
+from points.checkin import sql
+from points.checkin.events import ensure_can_run
+from points.checkin.judge import (
+    EventFacts,
+    ensure_eligible,
+    event_facts,
+    judge_code,
+    read_event_code,
+)
+from points.checkin.refusals import CapacityReached, CodeRevoked, ScanTooOld
+from points.checkin.window import ensure_open
+from points.clock import from_timestamp
+from points.db import write_transaction
+from points.errors import Forbidden, NotFound, OutsideVillage, UnknownAccount
+from points.ledger import earned
+from points.models import Account, Checkin, Event, User, utcnow
+from points.people.cards import resident_for_card
+
+METHODS = ("self", "card", "manual")
+
+
+# --- results ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckinResult:
+    id: int
+    event_id: int
+    event_title: str
+    resident_id: int
+    resident_name: str
+    points: int
+    balance: int
+    checked_in_at: datetime
+    method: str
+    already: bool
+
+
+# --- use cases --------------------------------------------------------------------------
+def check_in_with_code(
+    session: Session,
+    secret: str,
+    *,
+    token: str,
+    resident: User,
+    rotate_default: int,
+    scanned_at: float | None = None,
+    scan_ttl: int = 600,
+    expected_event_id: int | None = None,
+    now: float | None = None,
+) -> CheckinResult:
+    """A resident checks in with an event's QR code, verified when it was scanned.
+
+    `scanned_at` is when the code was first verified (the resident may have logged in since);
+    the code and the window are judged at that moment, the event's state at `now`.
+    """
+    moment = time.time() if now is None else now
+    scanned = moment if scanned_at is None else scanned_at
+    if moment - scanned > scan_ttl:
+        raise ScanTooOld(minutes=max(1, scan_ttl // 60))
+    code = read_event_code(secret, token)  # a forged code never opens a write transaction
+
+    def judge() -> EventFacts:
+        event = event_facts(session, code.event_id)
+        judge_code(session, code, event, scanned, rotate_default, expected_event_id)
+        return event
+
+    return award(
+        session, event_id=code.event_id, resident=resident, method="self", at=scanned, judge=judge
+    )
+
+
+def check_in_with_card(
+    session: Session,
+    secret: str,
+    *,
+    event_id: int,
+    card_token: str,
+    actor: User,
+    now: float | None = None,
+) -> CheckinResult:
+    """Staff scan a resident's printed card at their event."""
+    event = _event_run_by(session, event_id, actor)
+    resident = resident_for_card(session, secret, card_token)
+    _ensure_staff_covers(actor, resident)
+    return award(
+        session,
+        event_id=event.id,
+        resident=resident,
+        method="card",
+        actor_id=actor.id,
+        at=time.time() if now is None else now,
+    )
+
+
+def check_in_manually(
+    session: Session,
+    *,
+    event_id: int,
+    resident_id: int,
+    actor: User,
+    now: float | None = None,
+) -> CheckinResult:
+    """Staff check in a resident with neither phone nor card; the transfer names the staff."""
+    event = _event_run_by(session, event_id, actor)
+    resident = session.get(User, resident_id)
+    if resident is None:
+        raise NotFound(what=f"村民 {resident_id}")
+    _ensure_staff_covers(actor, resident)
+    return award(
+        session,
+        event_id=event.id,
+        resident=resident,
+        method="manual",
+        actor_id=actor.id,
+        at=time.time() if now is None else now,
+    )
+
+
+def _event_run_by(session: Session, event_id: int, actor: User) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    ensure_can_run(actor, event)
+    return event
+
+
+def _ensure_staff_covers(actor: User, resident: User) -> None:
+    """Staff act for residents of their own village only (town admins: anyone)."""
+    if not actor.is_staff:
+        raise Forbidden()
+    if not sees_all_villages(actor) and resident.village_id != actor.village_id:
+        raise OutsideVillage()
+
+
+def award(
+    session: Session,
+    *,
+    event_id: int,
+    resident: User,
+    method: str,
+    at: float,
+    actor_id: int | None = None,
+    recorded_at: datetime | None = None,
+    judge: Callable[[], EventFacts] | None = None,
+) -> CheckinResult:
+    """Check the resident in and award the event's points, exactly once.
+
+    Validity is read first (the code via `judge`, the event's state and window, the
+    resident), then duplicates. The write transaction stays short, because SQLite runs one
+    writer at a time: a guarded UPDATE takes the place only if the event is still open (and
+    not full, and its key not regenerated), then the Checkin row and its transfer are
+    written; a concurrent twin trips UNIQUE(event_id, resident_id) and is answered
+    "already checked in", never an error. The window is judged at `at` (when the code was
+    scanned); rows are stamped now (or `recorded_at`, for the demo's history).
+    """
+    when = from_timestamp(at)
+    stamp = recorded_at or utcnow()
+    event = judge() if judge else _event(session, event_id)
+    ensure_open(event, when)
+    ensure_eligible(event, resident)
+    earlier = _existing(session, event.id, resident.id)
+    if earlier is not None:
+        return _result(session, earlier, event.title, resident.id, resident.name, already=True)
+    # Plain values: the write transaction below starts by expiring every loaded object.
+    event_id, points, title = event.id, event.points, event.title
+    key_version = event.qr_key_version if judge else None
+    resident_id, village_id, name = resident.id, resident.village_id, resident.name
+    issuance_village = event.village_id or village_id
+    account_id, issuance_id = _award_accounts(session, resident_id, issuance_village)
+    try:
+        with write_transaction(session):
+            connection = session.connection()
+            _take_place(session, event_id, when, key_version)
+            checkin_id = connection.scalar(
+                sql.RECORD,
+                {
+                    "event_id": event_id,
+                    "resident_id": resident_id,
+                    "village_id": village_id,
+                    "method": method,
+                    "actor_id": actor_id,
+                    "points": points,
+                    "created_at": stamp,
+                },
+            )
+            earned.record_participation(connection, resident_id, village_id, stamp)
+            if issuance_id is None:
+                issuance_id = ledger.village_account(session, issuance_village, "issuance").id
+            moved = ledger.transfer(
+                session,
+                debit_id=issuance_id,
+                credit_id=account_id,
+                amount=points,
+                kind="award",
+                memo=title,
+                reference=f"checkin:{checkin_id}",
+                actor_id=actor_id,
+                now=stamp,
+            )
+            connection.execute(sql.LINK_TRANSFER, {"checkin_id": checkin_id, "moved_id": moved.id})
+            balance = ledger.balance_now(session, account_id)
+    except IntegrityError:
+        session.rollback()
+        earlier = _existing(session, event_id, resident_id)
+        if earlier is None:
+            raise
+        return _result(session, earlier, title, resident_id, name, already=True)
+    return CheckinResult(
+        id=checkin_id,
+        event_id=event_id,
+        event_title=title,
+        resident_id=resident_id,
+        resident_name=name,
+        points=points,
+        balance=balance,
+        checked_in_at=stamp,
+        method=method,
+        already=False,
+    )
+
+
+def _event(session: Session, event_id: int) -> EventFacts:
+    event = event_facts(session, event_id)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    return event
+
+
+def _award_accounts(session: Session, resident_id: int, village_id: int) -> tuple[int, int | None]:
+    """(the resident's account, the village's issuance account or None if not opened yet)."""
+    found = {
+        kind: account_id
+        for account_id, kind in session.connection().execute(
+            sql.AWARD_ACCOUNTS, {"resident_id": resident_id, "village_id": village_id}
+        )
+    }
+    if "resident" not in found:
+        raise UnknownAccount(account_id=f"user:{resident_id}")
+    return found["resident"], found.get("issuance")
+
+
+def _take_place(session: Session, event_id: int, when: datetime, key_version: int | None) -> None:
+    """Count the check-in only if the event is still open, not full and (for a code) unrevoked.
+
+    One guarded UPDATE decides and locks the event row; when it matches nothing, the locked
+    row says exactly why.
+    """
+    connection = session.connection()
+    if key_version is None:
+        moved = connection.execute(sql.TAKE_PLACE, {"event_id": event_id, "when": when})
+    else:
+        moved = connection.execute(
+            sql.TAKE_PLACE_WITH_KEY,
+            {"event_id": event_id, "when": when, "key_version": key_version},
+        )
+    if moved.rowcount == 1:
+        return
+    event = session.get(Event, event_id, with_for_update=True, populate_existing=True)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    ensure_open(event, when)
+    if key_version is not None and event.qr_key_version != key_version:
+        raise CodeRevoked()
+    raise CapacityReached(capacity=event.capacity)
+
+
+def _existing(session: Session, event_id: int, resident_id: int) -> Row | None:
+    """The resident's earlier check-in at the event (id, event_id, points, method, created_at)."""
+    return (
+        session.connection()
+        .execute(sql.EARLIER, {"event_id": event_id, "resident_id": resident_id})
+        .first()
+    )
+
+
+def _result(
+    session: Session, checkin: Row, title: str, resident_id: int, name: str, *, already: bool
+) -> CheckinResult:
+    return CheckinResult(
+        id=checkin.id,
+        event_id=checkin.event_id,
+        event_title=title,
+        resident_id=resident_id,
+        resident_name=name,
+        points=checkin.points,
+        balance=_balance(session, resident_id),
+        checked_in_at=checkin.created_at,
+        method=checkin.method,
+        already=already,
+    )
+
+
+def _balance(session: Session, resident_id: int) -> int:
+    balance = session.scalar(
+        select(Account.credits_posted - Account.debits_posted).where(Account.user_id == resident_id)
+    )
+    return int(balance or 0)
+
+
+def recent_checkins(session: Session, event_id: int, limit: int = 8) -> list[tuple[str, datetime]]:
+    """The latest check-ins of an event: (name, time), newest first."""
+    rows = session.execute(
+        select(User.name, Checkin.created_at)
+        .join(User, User.id == Checkin.resident_id)
+        .where(Checkin.event_id == event_id)
+        .order_by(Checkin.id.desc())
+        .limit(limit)
+    ).all()
+    return [(name, at) for name, at in rows]

@@ -1,0 +1,321 @@
+"""Events: create, edit, publish, close, cancel, regenerate the QR key; the code on screen."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from points.admin import audit
+from points.auth import ensure_village, sees_all_villages
+from points.checkin import codes
+from points.db import write_transaction
+from points.errors import N_, DomainError, Forbidden, InvalidInput, NotFound
+from points.models import Event, EventCategory, Role, User, utcnow
+from points.models.events import QR_MODES
+from points.places import settings
+
+MAX_POINTS = 1000
+# Allowed status changes: draft → published → closed; draft/published → cancelled.
+TRANSITIONS = {
+    "publish": ({"draft"}, "published"),
+    "close": ({"published"}, "closed"),
+    "cancel": ({"draft", "published"}, "cancelled"),
+}
+
+
+class IllegalEventTransition(DomainError):
+    code = "illegal_transition"
+    category = "conflict"
+    template = N_("活动当前是“%(status)s”状态，不能这样操作。")
+
+
+@dataclass
+class EventForm:
+    """What an admin fills in; unset points/window take the category's and the scheme's."""
+
+    title: str
+    category_id: int
+    starts_at: datetime
+    ends_at: datetime
+    village_id: int | None = None
+    points: int | None = None
+    capacity: int | None = None
+    qr_mode: str = "rotating"
+    status: str = "published"
+    description: str = ""
+    location: str = ""
+    checkin_opens_at: datetime | None = None
+    checkin_closes_at: datetime | None = None
+
+
+# --- who may do what ---------------------------------------------------------------------
+def ensure_can_manage(user: User, village_id: int | None) -> None:
+    """Admins manage their own village's events; town-wide ones are the town admin's."""
+    if user.role not in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN):
+        raise Forbidden()
+    if village_id is None and not sees_all_villages(user):
+        raise Forbidden()
+    ensure_village(user, village_id)
+
+
+def ensure_can_run(user: User, event: Event) -> None:
+    """Staff run their own village's events (and town-wide ones); town admins run all."""
+    if not user.is_staff:
+        raise Forbidden()
+    if event.village_id is not None:
+        ensure_village(user, event.village_id)
+
+
+# --- reading ----------------------------------------------------------------------------
+def get_event(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    return event
+
+
+def categories(session: Session, *, active_only: bool = True) -> list[EventCategory]:
+    query = select(EventCategory).order_by(EventCategory.sort_order, EventCategory.id)
+    if active_only:
+        query = query.where(EventCategory.active.is_(True))
+    return list(session.scalars(query))
+
+
+def list_events(
+    session: Session,
+    *,
+    viewer: User | None = None,
+    status: str | None = None,
+    upcoming: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Event]:
+    """Published events for the public; admins and staff also see their village's others."""
+    query = select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
+    if viewer is None or not viewer.is_staff:
+        query = query.where(Event.status == "published")
+    elif not sees_all_villages(viewer):
+        query = query.where(
+            (Event.village_id == viewer.village_id)
+            | Event.village_id.is_(None)
+            | (Event.status == "published")
+        )
+    if status:
+        query = query.where(Event.status == status)
+    if upcoming:
+        query = query.where(Event.checkin_closes_at >= utcnow()).order_by(None)
+        query = query.order_by(Event.starts_at, Event.id)
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+# --- writing ----------------------------------------------------------------------------
+def _clean(session: Session, form: EventForm) -> dict:
+    title = (form.title or "").strip()
+    if not 1 <= len(title) <= 120:
+        raise InvalidInput("活动名称为 1 到 120 个字。")
+    category = session.get(EventCategory, form.category_id)
+    if category is None:
+        raise InvalidInput("请选择活动类别。")
+    if form.ends_at <= form.starts_at:
+        raise InvalidInput("结束时间必须晚于开始时间。")
+    points = category.default_points if form.points is None else form.points
+    if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
+        raise InvalidInput("积分为 1 到 %(max)s 之间的整数。", max=MAX_POINTS)
+    if form.capacity is not None and (
+        isinstance(form.capacity, bool) or not isinstance(form.capacity, int) or form.capacity < 1
+    ):
+        raise InvalidInput("人数上限必须是正整数。")
+    if form.qr_mode not in QR_MODES:
+        raise InvalidInput("二维码方式只能是滚动或固定。")
+    if form.status not in ("draft", "published"):
+        raise InvalidInput("新活动只能是草稿或已发布。")
+    before = settings.get(session, "checkin_opens_before_minutes", form.village_id)
+    after = settings.get(session, "checkin_closes_after_minutes", form.village_id)
+    opens = form.checkin_opens_at or form.starts_at - timedelta(minutes=int(before))
+    closes = form.checkin_closes_at or form.ends_at + timedelta(minutes=int(after))
+    if closes <= opens:
+        raise InvalidInput("签到截止时间必须晚于签到开始时间。")
+    return {
+        "title": title,
+        "category_id": category.id,
+        "village_id": form.village_id,
+        "starts_at": form.starts_at,
+        "ends_at": form.ends_at,
+        "checkin_opens_at": opens,
+        "checkin_closes_at": closes,
+        "points": points,
+        "capacity": form.capacity,
+        "qr_mode": form.qr_mode,
+        "description": (form.description or "").strip()[:2000],
+        "location": (form.location or "").strip()[:120],
+    }
+
+
+def create_event(session: Session, actor: User, form: EventForm) -> Event:
+    """Create an event (published unless sent as a draft)."""
+    ensure_can_manage(actor, form.village_id)
+    with write_transaction(session):
+        fields = _clean(session, form)
+        event = Event(**fields, status=form.status, created_by=actor.id)
+        session.add(event)
+        session.flush()
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="event.create",
+            village_id=event.village_id,
+            target_type="event",
+            target_id=event.id,
+            after={"title": event.title, "points": event.points, "status": event.status},
+        )
+    return event
+
+
+def update_event(session: Session, actor: User, event_id: int, form: EventForm) -> Event:
+    """Edit a draft or published event; points can't change once someone has checked in."""
+    with write_transaction(session):
+        event = _locked(session, event_id)
+        ensure_can_manage(actor, event.village_id)
+        ensure_can_manage(actor, form.village_id)
+        if event.status not in ("draft", "published"):
+            raise IllegalEventTransition(status=event.status)
+        fields = _clean(session, form)
+        if event.checkin_count and fields["points"] != event.points:
+            raise InvalidInput("已有人签到，不能再改积分。")
+        before = {"title": event.title, "points": event.points}
+        for name, value in fields.items():
+            setattr(event, name, value)
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="event.update",
+            village_id=event.village_id,
+            target_type="event",
+            target_id=event.id,
+            before=before,
+            after={"title": event.title, "points": event.points},
+        )
+    return event
+
+
+def change_status(session: Session, actor: User, event_id: int, action: str) -> Event:
+    """Publish, close or cancel an event; any other move is refused."""
+    allowed_from, target = TRANSITIONS[action]
+    with write_transaction(session):
+        event = _locked(session, event_id)
+        ensure_can_manage(actor, event.village_id)
+        if event.status not in allowed_from:
+            raise IllegalEventTransition(status=event.status)
+        before = event.status
+        event.status = target
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action=f"event.{action}",
+            village_id=event.village_id,
+            target_type="event",
+            target_id=event.id,
+            before={"status": before},
+            after={"status": target},
+        )
+    return event
+
+
+def regenerate_key(session: Session, actor: User, event_id: int) -> Event:
+    """Revoke every code the event ever issued (a poster photo went round, say)."""
+    with write_transaction(session):
+        event = _locked(session, event_id)
+        ensure_can_run(actor, event)
+        session.execute(
+            update(Event)
+            .where(Event.id == event.id)
+            .values(qr_key_version=Event.qr_key_version + 1),
+            execution_options={"synchronize_session": False},
+        )
+        session.expire(event)
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="event.regenerate_key",
+            village_id=event.village_id,
+            target_type="event",
+            target_id=event.id,
+            after={"qr_key_version": event.qr_key_version},
+        )
+    return event
+
+
+def update_category_points(session: Session, actor: User, category_id: int, points: int) -> None:
+    """The town admin sets a category's default points."""
+    if actor.role != Role.TOWN_ADMIN:
+        raise Forbidden()
+    if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
+        raise InvalidInput("积分为 1 到 %(max)s 之间的整数。", max=MAX_POINTS)
+    with write_transaction(session):
+        category = session.get(EventCategory, category_id)
+        if category is None:
+            raise NotFound(what=f"类别 {category_id}")
+        before = category.default_points
+        category.default_points = points
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="category.points",
+            target_type="event_category",
+            target_id=category.id,
+            before={"points": before},
+            after={"points": points},
+        )
+
+
+def _locked(session: Session, event_id: int) -> Event:
+    event = session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    return event
+
+
+# --- the code on screen -----------------------------------------------------------------
+def rotate_seconds(session: Session, village_id: int | None, default: int) -> int:
+    """How often rotating codes change: the village's setting, the town's, else `default`."""
+    value = settings.get(session, "checkin_rotate_seconds", village_id, default=default)
+    return max(5, int(value))
+
+
+@dataclass(frozen=True)
+class ShownCode:
+    token: str
+    expires_in: int  # seconds until the next code (static: until check-in closes)
+    rotate_seconds: int
+
+
+def current_code(
+    event: Event, secret: str, rotate: int, *, mode: str | None = None, now: float | None = None
+) -> ShownCode:
+    """The code to show now: rotating (the live page) or static (the poster)."""
+    moment = time.time() if now is None else now
+    mode = mode or event.qr_mode
+    if mode == "static":
+        step = 0
+        expires_in = max(0, int(utc_timestamp(event.checkin_closes_at) - moment))
+    else:
+        step = codes.current_step(rotate, moment)
+        expires_in = codes.seconds_left(rotate, moment)
+    token = codes.make_event_code(
+        secret, codes.EventCode(event.id, mode, step, event.qr_key_version)
+    )
+    return ShownCode(token=token, expires_in=expires_in, rotate_seconds=rotate)
+
+
+def utc_timestamp(value: datetime) -> float:
+    """Seconds since the epoch of a stored (naive UTC) time."""
+    return value.replace(tzinfo=UTC).timestamp()

@@ -1,0 +1,109 @@
+"""Judge a scan: the event's facts in one read, its code at the moment it was scanned, and
+whether this resident may take part.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from points.checkin import codes, sql
+from points.checkin.events import rotate_seconds
+from points.checkin.refusals import (
+    CodeExpired,
+    CodeInvalid,
+    CodeRevoked,
+    NotAResident,
+    OtherEvent,
+    ResidentOtherVillage,
+)
+from points.checkin.window import ensure_open
+from points.clock import from_timestamp
+from points.errors import ResidentSuspended
+from points.models import Event, User
+
+
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What a check-in decides on, read in one query (an Event object answers the same names)."""
+
+    id: int
+    title: str
+    points: int
+    village_id: int | None
+    village_name: str | None
+    status: str
+    checkin_opens_at: datetime
+    checkin_closes_at: datetime
+    capacity: int | None
+    qr_mode: str
+    qr_key_version: int
+
+
+def event_facts(session: Session, event_id: int) -> EventFacts | None:
+    row = session.connection().execute(sql.EVENT_FACTS, {"event_id": event_id}).first()
+    return EventFacts(*row) if row is not None else None
+
+
+def ensure_eligible(event: EventFacts, resident: User) -> None:
+    """Refuse a suspended resident, or one from another village at a village event."""
+    if not resident.active:
+        raise ResidentSuspended()
+    if resident.village_id is None:
+        raise NotAResident(name=resident.name)
+    if event.village_id is not None and resident.village_id != event.village_id:
+        raise ResidentOtherVillage(name=resident.name, village=event.village_name or "")
+
+
+def verify_event_code(
+    session: Session,
+    secret: str,
+    token: str,
+    *,
+    rotate_default: int,
+    at: float | None = None,
+    expected_event_id: int | None = None,
+) -> Event:
+    """Check an event QR code as read at `at` (server clock); return its event or refuse."""
+    moment = time.time() if at is None else at
+    code = read_event_code(secret, token)
+    event = session.get(Event, code.event_id)
+    judge_code(session, code, event, moment, rotate_default, expected_event_id)
+    return event
+
+
+def judge_code(
+    session: Session,
+    code: codes.EventCode,
+    event: Event | EventFacts | None,
+    moment: float,
+    rotate_default: int,
+    expected_event_id: int | None = None,
+) -> None:
+    """Refuse unless the code is this event's current one and the event is open at `moment`."""
+    if event is None:
+        raise CodeInvalid()
+    if expected_event_id is not None and event.id != expected_event_id:
+        raise OtherEvent(title=event.title)
+    if code.key_version != event.qr_key_version or code.mode != event.qr_mode:
+        raise CodeRevoked()
+    if code.mode == "rotating":
+        step = codes.current_step(rotate_seconds(session, event.village_id, rotate_default), moment)
+        if code.step > step:
+            raise CodeInvalid()
+        if code.step < step - 1:
+            raise CodeExpired()
+    elif code.step != 0:
+        raise CodeInvalid()
+    ensure_open(event, from_timestamp(moment))
+
+
+def read_event_code(secret: str, token: str) -> codes.EventCode:
+    """Unpack a code whose signature is ours (no database needed)."""
+    try:
+        return codes.read_event_code(secret, token)
+    except codes.BadToken as exc:
+        raise CodeInvalid() from exc

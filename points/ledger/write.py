@@ -1,0 +1,301 @@
+"""The ledger's write path: transfer, hold, post, void, reverse.
+
+Every function here expects to run inside `write_transaction` (or a test's transaction) and
+never commits. Each write locks the accounts it touches in id order, then the chain head,
+and only then reads what it decides on (pretix PR #6067). Counters change only through
+guarded relative UPDATEs; the accounts table's CHECK constraint is the last guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from points.errors import (
+    DuplicateReference,
+    IdempotencyConflict,
+    InsufficientPoints,
+    InvalidAmount,
+    InvalidInput,
+    NotFound,
+    NotPending,
+    NotReversible,
+    UnknownAccount,
+)
+from points.ledger import earned, sql
+from points.ledger.chain import GENESIS_HASH, HEAD_ID, chain_hash
+from points.models import Account, LedgerHead, Transfer, utcnow
+from points.models.ledger import TRANSFER_KINDS
+
+MAX_AMOUNT = 1_000_000
+
+
+def check_amount(amount: object) -> int:
+    """Return amount if it is a whole number of points the ledger accepts."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise InvalidAmount(limit=MAX_AMOUNT)
+    if not 0 < amount <= MAX_AMOUNT:
+        raise InvalidAmount(limit=MAX_AMOUNT)
+    return amount
+
+
+def transfer(
+    session: Session,
+    *,
+    debit_id: int,
+    credit_id: int,
+    amount: int,
+    kind: str,
+    memo: str = "",
+    reference: str | None = None,
+    idempotency_key: str | None = None,
+    actor_id: int | None = None,
+    pending: bool = False,
+    now: datetime | None = None,
+    earned_as: str | None = None,
+) -> Transfer:
+    """Move `amount` points from the debit to the credit account; `pending` only holds them.
+
+    Same idempotency key and same fields: the original transfer comes back and nothing is
+    written. Same key, other fields: IdempotencyConflict. A used reference: DuplicateReference.
+    `earned_as` is the kind the transfer counts as for earned points (a reversal counts as
+    the kind it reverses, so reversing a redemption refund never adds to "earned").
+    """
+    check_amount(amount)
+    if kind not in TRANSFER_KINDS:
+        raise InvalidInput(detail=f"kind {kind!r}")
+    if debit_id == credit_id:
+        raise InvalidInput(detail="debit and credit are the same account")
+    connection = _connection(session)
+    accounts = _lock_accounts(connection, debit_id, credit_id)
+    head = _lock_head(connection)
+    phase = "pending" if pending else "single"
+    if idempotency_key is not None:
+        earlier = session.scalar(
+            select(Transfer).where(Transfer.idempotency_key == idempotency_key)
+        )
+        if earlier is not None:
+            same = (
+                earlier.debit_account_id == debit_id
+                and earlier.credit_account_id == credit_id
+                and earlier.amount == amount
+                and earlier.kind == kind
+                and earlier.phase == phase
+                and earlier.memo == memo
+                and earlier.reference == reference
+            )
+            if not same:
+                raise IdempotencyConflict()
+            return earlier
+    if reference is not None:
+        used = connection.scalar(sql.REFERENCE_USED, {"ref": reference})
+        if used is not None:
+            raise DuplicateReference(reference=reference, transfer_id=used)
+
+    debit_column = "debits_pending" if pending else "debits_posted"
+    credit_column = "credits_pending" if pending else "credits_posted"
+    _debit(connection, accounts[debit_id], debit_column, amount)
+    _add(connection, credit_id, credit_column, amount)
+    created = _append(
+        session,
+        connection,
+        head,
+        debit_account_id=debit_id,
+        credit_account_id=credit_id,
+        amount=amount,
+        kind=kind,
+        phase=phase,
+        pending_id=None,
+        reference=reference,
+        idempotency_key=idempotency_key,
+        memo=memo,
+        actor_id=actor_id,
+        created_at=now or utcnow(),
+    )
+    # A reversal of a redemption or expiry gives points back but never counts as earned.
+    if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
+        earned.record(connection, created, accounts[debit_id], accounts[credit_id])
+    _forget_cached(session, debit_id, credit_id)
+    return created
+
+
+def balance_now(session: Session, account_id: int) -> int:
+    """An account's posted balance as this transaction sees it (after its own writes)."""
+    return int(_connection(session).scalar(sql.BALANCE, {"account_id": account_id}) or 0)
+
+
+def reverse(
+    session: Session,
+    transfer_id: int,
+    *,
+    memo: str = "",
+    actor_id: int | None = None,
+    idempotency_key: str | None = None,
+) -> Transfer:
+    """Undo a posted transfer with a compensating one (reference `reverse:<id>`, so only once).
+
+    Holds can't be reversed (void them); a reversal can't be reversed. Reversing points a
+    resident has already spent fails with InsufficientPoints: their balance never goes below 0.
+    """
+    original = session.get(Transfer, transfer_id)
+    if original is None:
+        raise NotFound(what=f"转账 {transfer_id}")
+    if original.phase not in ("single", "post") or original.kind == "reverse":
+        raise NotReversible(transfer_id=transfer_id)
+    return transfer(
+        session,
+        debit_id=original.credit_account_id,
+        credit_id=original.debit_account_id,
+        amount=original.amount,
+        kind="reverse",
+        memo=memo,
+        reference=f"reverse:{original.id}",
+        idempotency_key=idempotency_key,
+        actor_id=actor_id,
+        earned_as=original.kind,
+    )
+
+
+def post_pending(
+    session: Session, pending_id: int, *, actor_id: int | None = None, memo: str = ""
+) -> Transfer:
+    """Turn a hold into a posted transfer of the same amount."""
+    return _resolve(session, pending_id, "post", actor_id=actor_id, memo=memo)
+
+
+def void_pending(
+    session: Session, pending_id: int, *, actor_id: int | None = None, memo: str = ""
+) -> Transfer:
+    """Release a hold: the points become available again."""
+    return _resolve(session, pending_id, "void", actor_id=actor_id, memo=memo)
+
+
+def _resolve(
+    session: Session, pending_id: int, phase: str, *, actor_id: int | None, memo: str
+) -> Transfer:
+    held = session.get(Transfer, pending_id)
+    if held is None or held.phase != "pending":
+        raise NotPending()
+    debit_id, credit_id, amount = held.debit_account_id, held.credit_account_id, held.amount
+    connection = _connection(session)
+    accounts = _lock_accounts(connection, debit_id, credit_id)
+    head = _lock_head(connection)
+    if connection.scalar(sql.RESOLVED_BY, {"held_id": pending_id}) is not None:
+        raise NotPending()
+    _add(connection, debit_id, "debits_pending", -amount)
+    _add(connection, credit_id, "credits_pending", -amount)
+    if phase == "post":
+        _add(connection, debit_id, "debits_posted", amount)
+        _add(connection, credit_id, "credits_posted", amount)
+    created = _append(
+        session,
+        connection,
+        head,
+        debit_account_id=debit_id,
+        credit_account_id=credit_id,
+        amount=amount,
+        kind=held.kind,
+        phase=phase,
+        pending_id=pending_id,
+        reference=None,
+        idempotency_key=None,
+        memo=memo,
+        actor_id=actor_id,
+        created_at=utcnow(),
+    )
+    if phase == "post":
+        earned.record(connection, created, accounts[debit_id], accounts[credit_id])
+    _forget_cached(session, debit_id, credit_id)
+    return created
+
+
+@dataclass(frozen=True, slots=True)
+class LockedAccount:
+    """An account's row as read under the lock."""
+
+    id: int
+    kind: str
+    user_id: int | None
+    credits_posted: int
+    debits_posted: int
+    debits_pending: int
+
+    @property
+    def available(self) -> int:
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
+
+def _connection(session: Session) -> Connection:
+    """The transaction's connection, after writing out pending ORM changes (autoflush)."""
+    session.flush()
+    return session.connection()
+
+
+def _lock_accounts(connection: Connection, first: int, second: int) -> dict[int, LockedAccount]:
+    """Lock both accounts in id order (FOR UPDATE on PostgreSQL; SQLite holds its write lock)."""
+    rows = connection.execute(sql.LOCK_ACCOUNTS, {"first": first, "second": second})
+    found = {row.id: LockedAccount(*row) for row in rows}
+    for account_id in sorted((first, second)):
+        if account_id not in found:
+            raise UnknownAccount(account_id=account_id)
+    return found
+
+
+def _lock_head(connection: Connection) -> tuple[int, str]:
+    """Lock the chain head and return (last transfer id, its hash)."""
+    row = connection.execute(sql.LOCK_HEAD, {"head_id": HEAD_ID}).first()
+    if row is None:
+        connection.execute(
+            insert(LedgerHead.__table__).values(id=HEAD_ID, last_id=0, hash=GENESIS_HASH)
+        )
+        return 0, GENESIS_HASH
+    return row.last_id, row.hash
+
+
+def _debit(connection: Connection, account: LockedAccount, column: str, amount: int) -> None:
+    """Add to a debit counter; a resident's available points may not fall below zero."""
+    statement = sql.DEBIT_RESIDENT[column] if account.kind == "resident" else sql.ADD[column]
+    try:
+        result = connection.execute(statement, {"account_id": account.id, "amount": amount})
+    except IntegrityError as exc:  # the CHECK constraint: should be unreachable
+        raise InsufficientPoints(needed=amount, available=account.available) from exc
+    if result.rowcount != 1:
+        raise InsufficientPoints(needed=amount, available=account.available)
+
+
+def _add(connection: Connection, account_id: int, column: str, amount: int) -> None:
+    connection.execute(sql.ADD[column], {"account_id": account_id, "amount": amount})
+
+
+def _forget_cached(session: Session, *account_ids: int) -> None:
+    """Expire the ORM's copies of rows changed behind its back (accounts, the chain head)."""
+    keys = [(Account, (account_id,), None) for account_id in account_ids]
+    keys.append((LedgerHead, (HEAD_ID,), None))
+    for key in keys:
+        cached = session.identity_map.get(key)
+        if cached is not None:
+            session.expire(cached)
+
+
+def _append(session: Session, connection: Connection, head: tuple[int, str], **fields) -> Transfer:
+    """Write the next transfer of the chain and move the head; return it as a loaded object."""
+    last_id, last_hash = head
+    created = Transfer(id=last_id + 1, prev_hash=last_hash, **fields)
+    created.hash = chain_hash(last_hash, created)
+    row = {column: getattr(created, column) for column in _TRANSFER_COLUMNS}
+    connection.execute(sql.APPEND, row)
+    connection.execute(
+        sql.MOVE_HEAD, {"head_id": HEAD_ID, "new_last_id": created.id, "new_hash": created.hash}
+    )
+    # Written by Core: hand the object to the session as the persistent row it now is.
+    make_transient_to_detached(created)
+    session.add(created)
+    return created
+
+
+_TRANSFER_COLUMNS = tuple(column.key for column in Transfer.__table__.columns)

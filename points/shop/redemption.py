@@ -1,0 +1,483 @@
+"""Redemption (兑换): a state machine with one function per transition.
+
+    pending ──approve──▶ approved ──fulfil──▶ fulfilled
+       ├────reject───▶ rejected
+       └────cancel───▶ cancelled
+
+Each transition is one write transaction that locks the redemption row, checks the current
+state, acts, and writes an audit entry; anything else is IllegalTransition (409). Locks are
+always taken in one order — redemption, reward, accounts (id order), ledger head — so two
+transitions never wait on each other in a circle on PostgreSQL.
+
+A request holds the points (a pending ledger transfer) and reserves the stock; approve posts
+the hold and issues a voucher; reject and cancel void the hold and put the stock back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from points import ledger
+from points.admin import audit
+from points.auth import ensure_village
+from points.clock import day_start_utc, this_month_start_utc
+from points.db import write_transaction
+from points.errors import (
+    N_,
+    DomainError,
+    Forbidden,
+    InvalidAmount,
+    NotFound,
+    NotPending,
+    ResidentSuspended,
+)
+from points.i18n import translate
+from points.models import Account, Redemption, Reward, Role, User, utcnow
+from points.people import notices
+from points.places import settings
+from points.shop import catalogue
+
+MAX_QUANTITY = 99
+VOUCHER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+VOUCHER_LENGTH = 8
+LIVE_STATUSES = ("pending", "approved", "fulfilled")
+STATUS_LABELS = {
+    "pending": N_("待审核"),
+    "approved": N_("已通过，待领取"),
+    "fulfilled": N_("已领取"),
+    "rejected": N_("未通过"),
+    "cancelled": N_("已取消"),
+}
+ACTION_LABELS = {
+    "approve": N_("审核通过"),
+    "reject": N_("驳回"),
+    "cancel": N_("取消"),
+    "fulfil": N_("核销领取"),
+}
+
+
+# --- errors ----------------------------------------------------------------------------
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+    category = "conflict"
+    template = N_("兑换单 %(id)s 现在是「%(status)s」，不能%(action)s。")
+
+    def __init__(self, redemption: Redemption, action: str) -> None:
+        super().__init__(
+            id=redemption.id,
+            status=translate(STATUS_LABELS[redemption.status]),
+            action=translate(ACTION_LABELS[action]),
+        )
+        self.status = redemption.status
+
+
+class InvalidQuantity(DomainError):
+    code = "invalid_quantity"
+    template = N_("数量必须是 1 到 %(limit)s 之间的整数。")
+
+
+class RewardUnavailable(DomainError):
+    code = "reward_unavailable"
+    category = "conflict"
+    template = N_("「%(name)s」已下架，暂不能兑换。")
+
+
+class MonthlyLimitReached(DomainError):
+    code = "monthly_limit"
+    category = "conflict"
+    template = N_("本月兑换已达上限：%(what)s每人每月限 %(limit)s，本月已兑 %(used)s。")
+
+
+class OtherVillageReward(Forbidden):
+    code = "other_village"
+    template = N_("「%(name)s」是别村的奖品，只供该村村民兑换。")
+
+
+class SelfApproval(Forbidden):
+    code = "self_approval"
+    template = N_("不能审核或核销自己的兑换申请，请另一位管理员处理。")
+
+
+class UnknownVoucher(DomainError):
+    code = "unknown_voucher"
+    category = "not_found"
+    template = N_("兑换码「%(code)s」不存在，请核对后再输入。")
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    template = N_("请填写驳回原因（不超过 200 个字）。")
+
+
+# --- small pieces ------------------------------------------------------------------------
+def check_quantity(quantity: object) -> int:
+    """Return quantity if it is a whole number 1..MAX_QUANTITY (a form's '3' is fine)."""
+    if isinstance(quantity, str) and quantity.strip().isdigit():
+        quantity = int(quantity.strip())
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise InvalidQuantity(limit=MAX_QUANTITY)
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise InvalidQuantity(limit=MAX_QUANTITY)
+    return quantity
+
+
+def new_voucher_code() -> str:
+    return "".join(secrets.choice(VOUCHER_ALPHABET) for _ in range(VOUCHER_LENGTH))
+
+
+def normalise_voucher(text: object) -> str | None:
+    """Read a typed or scanned voucher: case-insensitive, O→0, I/L→1, spaces and dashes ignored."""
+    code = str(text or "").strip().upper().replace(" ", "").replace("-", "")
+    code = code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(code) != VOUCHER_LENGTH or any(ch not in VOUCHER_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def _locked(session: Session, redemption_id: int) -> Redemption:
+    """Lock the redemption row (FOR UPDATE on PostgreSQL) and read it fresh."""
+    redemption = session.scalar(
+        select(Redemption)
+        .where(Redemption.id == redemption_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if redemption is None:
+        raise NotFound(what=f"兑换单 {redemption_id}")
+    return redemption
+
+
+def _lock_accounts(session: Session, *ids: int) -> None:
+    session.scalars(
+        select(Account.id).where(Account.id.in_(sorted(ids))).order_by(Account.id).with_for_update()
+    ).all()
+
+
+def _ensure_admin_of(actor: User, redemption: Redemption) -> None:
+    if actor.role not in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN):
+        raise Forbidden()
+    ensure_village(actor, redemption.village_id)
+
+
+def _audit(session: Session, actor_id: int, action: str, r: Redemption, before: str) -> None:
+    audit.record(
+        session,
+        actor_id=actor_id,
+        action=f"redemption.{action}",
+        village_id=r.village_id,
+        target_type="redemption",
+        target_id=r.id,
+        before={"status": before},
+        after={
+            "status": r.status,
+            "reward_id": r.reward_id,
+            "quantity": r.quantity,
+            "points": r.points,
+            "voucher_code": r.voucher_code,
+            "reason": r.reason or None,
+        },
+    )
+
+
+# --- transitions -------------------------------------------------------------------------
+def request(session: Session, *, resident: User, reward_id: int, quantity: object) -> Redemption:
+    """Ask for reward × quantity: hold the points and reserve the stock, or refuse."""
+    quantity = check_quantity(quantity)
+    if not resident.active:
+        raise ResidentSuspended()
+    with write_transaction(session):
+        reward = session.get(Reward, reward_id)
+        if reward is None:
+            raise NotFound(what=f"奖品 {reward_id}")
+        if reward.village_id is not None and reward.village_id != resident.village_id:
+            raise OtherVillageReward(name=reward.name)
+        if not reward.active:
+            raise RewardUnavailable(name=reward.name)
+        points = reward.points_cost * quantity
+        if points > ledger.MAX_AMOUNT:
+            raise InvalidAmount(limit=ledger.MAX_AMOUNT)
+        account = ledger.resident_account(session, resident.id)
+        sink = ledger.village_account(session, resident.village_id, "redeemed")
+        # Stock first (the reward row), then both accounts in id order: the lock order of
+        # every transition. Holding the resident's account makes the monthly count exact.
+        catalogue.reserve_stock(session, reward, quantity)
+        _lock_accounts(session, account.id, sink.id)
+        _check_monthly_limits(session, resident, reward, quantity)
+        redemption = Redemption(
+            resident_id=resident.id,
+            reward_id=reward.id,
+            village_id=resident.village_id,
+            quantity=quantity,
+            points=points,
+            status="pending",
+        )
+        session.add(redemption)
+        session.flush()
+        hold = ledger.transfer(
+            session,
+            debit_id=account.id,
+            credit_id=sink.id,
+            amount=points,
+            kind="redeem",
+            memo=f"兑换 {reward.name} ×{quantity}",
+            reference=f"redemption:{redemption.id}",
+            actor_id=resident.id,
+            pending=True,
+        )
+        redemption.hold_transfer_id = hold.id
+        catalogue.record_movement(
+            session,
+            reward.id,
+            "reserve",
+            -quantity,
+            redemption_id=redemption.id,
+            actor_id=resident.id,
+        )
+        _audit(session, resident.id, "request", redemption, "")
+    return redemption
+
+
+def _check_monthly_limits(session: Session, resident: User, reward: Reward, quantity: int) -> None:
+    since = this_month_start_utc()
+    mine = select(
+        func.coalesce(func.sum(case((Redemption.reward_id == reward.id, Redemption.quantity))), 0),
+        func.count(),
+    ).where(
+        Redemption.resident_id == resident.id,
+        Redemption.status.in_(LIVE_STATUSES),
+        Redemption.created_at >= since,
+    )
+    same_reward, requests = session.execute(mine).one()
+    if reward.monthly_limit is not None and same_reward + quantity > reward.monthly_limit:
+        raise MonthlyLimitReached(
+            what=f"「{reward.name}」", limit=f"{reward.monthly_limit} 件", used=f"{same_reward} 件"
+        )
+    limit = settings.get(session, "monthly_redemption_limit", resident.village_id)
+    if limit is not None and requests + 1 > int(limit):
+        raise MonthlyLimitReached(what="兑换申请", limit=f"{limit} 次", used=f"{requests} 次")
+
+
+def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
+    """Post the hold and issue a voucher; only a pending request, never one's own."""
+    with write_transaction(session):
+        redemption = _locked(session, redemption_id)
+        _ensure_admin_of(actor, redemption)
+        if redemption.resident_id == actor.id:
+            raise SelfApproval()
+        if redemption.status != "pending":
+            raise IllegalTransition(redemption, "approve")
+        _resolve_hold(session, redemption, "approve", actor)
+        code = new_voucher_code()
+        while session.scalar(select(Redemption.id).where(Redemption.voucher_code == code)):
+            code = new_voucher_code()
+        redemption.voucher_code = code
+        _decide(redemption, "approved", actor)
+        notices.notify(
+            session,
+            redemption.resident_id,
+            "redemption.approved",
+            f"您兑换的「{redemption.reward.name}」×{redemption.quantity} 已审核通过，"
+            f"兑换码 {code}，请到村积分超市出示兑换码领取。",
+        )
+        _audit(session, actor.id, "approve", redemption, "pending")
+    return redemption
+
+
+def reject(session: Session, *, actor: User, redemption_id: int, reason: object) -> Redemption:
+    """Void the hold and put the stock back; a reason is required."""
+    reason = str(reason or "").strip()
+    if not reason or len(reason) > 200:
+        raise ReasonRequired()
+    with write_transaction(session):
+        redemption = _locked(session, redemption_id)
+        _ensure_admin_of(actor, redemption)
+        if redemption.status != "pending":
+            raise IllegalTransition(redemption, "reject")
+        _release(session, redemption, actor)
+        _resolve_hold(session, redemption, "reject", actor)
+        redemption.reason = reason
+        _decide(redemption, "rejected", actor)
+        notices.notify(
+            session,
+            redemption.resident_id,
+            "redemption.rejected",
+            f"您兑换的「{redemption.reward.name}」×{redemption.quantity} 未通过：{reason}。"
+            f"冻结的 {redemption.points} 积分已退回。",
+        )
+        _audit(session, actor.id, "reject", redemption, "pending")
+    return redemption
+
+
+def cancel(session: Session, *, resident: User, redemption_id: int) -> Redemption:
+    """The resident withdraws their own pending request: hold voided, stock back."""
+    with write_transaction(session):
+        redemption = _locked(session, redemption_id)
+        if redemption.resident_id != resident.id:
+            raise Forbidden(template=N_("只能取消自己的兑换申请。"))
+        if redemption.status != "pending":
+            raise IllegalTransition(redemption, "cancel")
+        _release(session, redemption, resident)
+        _resolve_hold(session, redemption, "cancel", resident)
+        redemption.status = "cancelled"
+        redemption.cancelled_at = utcnow()
+        _audit(session, resident.id, "cancel", redemption, "pending")
+    return redemption
+
+
+def fulfil(session: Session, *, actor: User, redemption_id: int) -> Redemption:
+    """Record the hand-over of an approved redemption's goods: who and when."""
+    with write_transaction(session):
+        redemption = _locked(session, redemption_id)
+        _ensure_admin_of(actor, redemption)
+        if redemption.resident_id == actor.id:
+            raise SelfApproval()
+        if redemption.status != "approved":
+            raise IllegalTransition(redemption, "fulfil")
+        redemption.status = "fulfilled"
+        redemption.fulfilled_at = utcnow()
+        redemption.fulfilled_by = actor.id
+        catalogue.record_movement(
+            session,
+            redemption.reward_id,
+            "handover",
+            -redemption.quantity,
+            redemption_id=redemption.id,
+            actor_id=actor.id,
+        )
+        _audit(session, actor.id, "fulfil", redemption, "approved")
+    return redemption
+
+
+def find_voucher(session: Session, code: object) -> Redemption:
+    """The redemption a typed or scanned voucher code belongs to."""
+    normal = normalise_voucher(code)
+    redemption = (
+        session.scalar(select(Redemption).where(Redemption.voucher_code == normal))
+        if normal
+        else None
+    )
+    if redemption is None:
+        raise UnknownVoucher(code=str(code or "")[:20])
+    return redemption
+
+
+def fulfil_voucher(session: Session, *, actor: User, code: object) -> Redemption:
+    """Hand over the goods for a voucher code (scanned or typed)."""
+    found = find_voucher(session, code)
+    ensure_village(actor, found.village_id)  # 403, before saying anything about its state
+    return fulfil(session, actor=actor, redemption_id=found.id)
+
+
+def _resolve_hold(session: Session, redemption: Redemption, action: str, actor: User) -> None:
+    """Post (approve) or void (reject, cancel) the hold; a second resolution is refused."""
+    resolve = ledger.post_pending if action == "approve" else ledger.void_pending
+    try:
+        resolve(
+            session,
+            redemption.hold_transfer_id,
+            actor_id=actor.id,
+            memo=f"redemption:{redemption.id}:{action}",
+        )
+    except (NotPending, IntegrityError):
+        raise IllegalTransition(redemption, action) from None
+
+
+def _release(session: Session, redemption: Redemption, actor: User) -> None:
+    catalogue.release_stock(session, redemption.reward, redemption.quantity)
+    catalogue.record_movement(
+        session,
+        redemption.reward_id,
+        "release",
+        redemption.quantity,
+        redemption_id=redemption.id,
+        actor_id=actor.id,
+    )
+
+
+def _decide(redemption: Redemption, status: str, actor: User) -> None:
+    redemption.status = status
+    redemption.decided_at = utcnow()
+    redemption.decided_by = actor.id
+
+
+# --- many at once ---------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """What happened to one item of a bulk action."""
+
+    redemption_id: int
+    ok: bool
+    status: str | None = None
+    voucher_code: str | None = None
+    reason: str | None = None
+    message: str | None = None
+
+
+def approve_many(session: Session, *, actor: User, redemption_ids: list[int]) -> list[Outcome]:
+    """Approve each request in its own transaction; report every item, failures included."""
+    outcomes = []
+    for redemption_id in dict.fromkeys(redemption_ids):  # each id once, in the given order
+        try:
+            done = approve(session, actor=actor, redemption_id=redemption_id)
+        except DomainError as error:
+            session.rollback()
+            outcomes.append(Outcome(redemption_id, False, reason=error.code, message=error.message))
+        else:
+            outcomes.append(Outcome(redemption_id, True, done.status, done.voucher_code))
+    return outcomes
+
+
+# --- reading ------------------------------------------------------------------------------
+def get_for(session: Session, viewer: User, redemption_id: int) -> Redemption:
+    """A redemption its resident or an admin of its village may see."""
+    redemption = session.get(Redemption, redemption_id)
+    if redemption is None:
+        raise NotFound(what=f"兑换单 {redemption_id}")
+    if redemption.resident_id != viewer.id:
+        if not viewer.is_admin:
+            raise Forbidden()
+        ensure_village(viewer, redemption.village_id)
+    return redemption
+
+
+def queue(
+    session: Session,
+    *,
+    actor: User,
+    status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    village_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Redemption]:
+    """An admin's redemptions: pending first, then newest; filters by status and local date."""
+    query = select(Redemption)
+    if actor.role != Role.TOWN_ADMIN:
+        query = query.where(Redemption.village_id == actor.village_id)
+    elif village_id is not None:
+        query = query.where(Redemption.village_id == village_id)
+    if status:
+        query = query.where(Redemption.status == status)
+    if date_from:
+        query = query.where(Redemption.created_at >= day_start_utc(date_from))
+    if date_to:
+        query = query.where(Redemption.created_at < day_start_utc(date_to + timedelta(days=1)))
+    pending_first = case((Redemption.status == "pending", 0), else_=1)
+    query = query.order_by(pending_first, Redemption.created_at.desc(), Redemption.id.desc())
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def mine(
+    session: Session, resident_id: int, *, status: str | None = None, limit: int = 100
+) -> list[Redemption]:
+    query = select(Redemption).where(Redemption.resident_id == resident_id)
+    if status:
+        query = query.where(Redemption.status == status)
+    return list(session.scalars(query.order_by(Redemption.id.desc()).limit(limit)))

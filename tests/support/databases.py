@@ -1,0 +1,90 @@
+"""One migrated database per kind for the whole run, emptied before each test.
+
+SQLite: the schema is migrated once into a template file that is copied over the test
+database before each test. PostgreSQL: a database of this run's own (several runs may share
+the server) is migrated once and truncated before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from points.db import seed_ledger_head
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+KINDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+class SqliteDatabase:
+    """A database file restored from a migrated template before each test."""
+
+    kind = "sqlite"
+
+    def __init__(self, folder: Path):
+        self.path = folder / "points.sqlite3"
+        self.template = folder / "template.sqlite3"
+        self.url = f"sqlite:///{self.path}"
+
+    def keep_as_template(self) -> None:
+        """Call once, after migrating: the migrated file becomes the template."""
+        conn = sqlite3.connect(self.path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.close()
+        shutil.copyfile(self.path, self.template)
+
+    def empty(self, engine: Engine) -> None:
+        engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.template, self.path)
+
+    def drop(self) -> None:
+        pass
+
+
+class PostgresDatabase:
+    """A database of this run's own on the test server, truncated before each test."""
+
+    kind = "postgresql"
+
+    def __init__(self):
+        base = make_url(PG_URL)
+        if base.drivername in ("postgresql", "postgres"):
+            base = base.set(drivername="postgresql+psycopg")
+        self.name = f"points_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self._admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with self._admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        self.url = base.set(database=self.name).render_as_string(hide_password=False)
+        self._truncate = ""
+
+    def keep_as_template(self) -> None:
+        engine = create_engine(self.url)
+        with engine.connect() as conn:
+            tables = conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                    "AND tablename <> 'alembic_version' ORDER BY tablename"
+                )
+            ).scalars()
+            self._truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+        engine.dispose()
+
+    def empty(self, engine: Engine) -> None:
+        engine.dispose()  # no connection of the last test may hold a lock TRUNCATE waits for
+        with engine.begin() as conn:
+            conn.execute(text(self._truncate))
+            seed_ledger_head(conn)
+
+    def drop(self) -> None:
+        with self._admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        self._admin.dispose()
