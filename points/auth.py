@@ -1,4 +1,8 @@
-"""Who is asking: sessions and bearer tokens, roles, and the one village-scoping helper."""
+"""Who is asking: Flask-Login sessions and bearer tokens, and the doors views put in front.
+
+What each person may do is the policy's (points/policy.py); this module only finds the
+person and hands them to it.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,11 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Select
-from sqlalchemy.orm import InstrumentedAttribute
 
-from points.errors import Forbidden, OutsideVillage
 from points.extensions import db, login_manager
-from points.models import Role, User
+from points.models import User
 
 TOKEN_SALT = "api-token"
-ADMINS = (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN)
-STAFF = (Role.STAFF, Role.VILLAGE_ADMIN, Role.TOWN_ADMIN)
 
 
 # --- tokens -----------------------------------------------------------------------------
@@ -69,46 +68,33 @@ def bearer_request() -> bool:
     return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
-# --- roles ------------------------------------------------------------------------------
-def require_role(*roles: str) -> Callable:
-    """Let only logged-in users with one of `roles` in (no roles: any logged-in user)."""
+# --- doors ------------------------------------------------------------------------------
+def login_required(view: Callable) -> Callable:
+    """Let only logged-in users in (pages: to the login page; the API: 401)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def require(gate: Callable[[User], None]) -> Callable:
+    """Let in logged-in users the policy's `gate` admits (e.g. policy.ensure_admin)."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if roles and current_user.role not in roles:
-                raise Forbidden()
+            gate(current_user)
             return view(*args, **kwargs)
 
         return wrapper
 
     return decorate
-
-
-# --- village scope ----------------------------------------------------------------------
-def sees_all_villages(user: User) -> bool:
-    return user.role == Role.TOWN_ADMIN
-
-
-def ensure_village(user: User, village_id: int | None) -> None:
-    """Refuse (403) anything outside the user's village; town admins see every village.
-
-    Town-wide things (village_id None) are visible to all but changeable by town admins only
-    where the caller says so.
-    """
-    if sees_all_villages(user):
-        return
-    if village_id != user.village_id:
-        raise OutsideVillage()
-
-
-def scoped(query: Select, column: InstrumentedAttribute, user: User) -> Select:
-    """Limit a query to the user's village (town admins: unchanged)."""
-    if sees_all_villages(user):
-        return query
-    return query.where(column == user.village_id)
 
 
 @login_manager.unauthorized_handler

@@ -13,12 +13,11 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from points import ledger
+from points import ledger, places
 from points.errors import DomainError
 from points.extensions import db
 from points.models import Role, User
 from points.people import NewPerson, create_person
-from points.places import village_by_code
 
 
 def upgrade_schema() -> None:
@@ -40,26 +39,50 @@ def init_db_command() -> None:
 @click.option("--phone", required=True)
 @click.option("--password", required=True)
 @click.option(
-    "--role", type=click.Choice(["town_admin", "village_admin", "staff"]), default="town_admin"
+    "--role",
+    type=click.Choice(["city_admin", "town_admin", "village_admin", "staff"]),
+    default="town_admin",
 )
-@click.option("--village", "village_code", default=None, help="village code (not for town_admin)")
+@click.option("--village", "village_code", default=None, help="village code (village roles)")
+@click.option("--town", "town_code", default=None, help="town code (town_admin)")
 @click.option("--name", default="管理员")
+@click.option("--city-name", default="本市", help="the city's name, if it does not exist yet")
 @with_appcontext
-def create_admin_command(phone, password, role, village_code, name) -> None:
-    """Create a town admin, village admin or grid worker (staff)."""
+def create_admin_command(phone, password, role, village_code, town_code, name, city_name) -> None:
+    """Create a city admin, town admin, village admin or grid worker (staff)."""
     try:
-        village_id = None
-        if role != Role.TOWN_ADMIN:
+        village_id = town_id = None
+        if role in (Role.VILLAGE_ADMIN, Role.STAFF):
             if not village_code:
                 raise click.UsageError("--village is required for village_admin and staff")
-            village_id = village_by_code(db.session, village_code).id
+            village_id = places.village_by_code(db.session, village_code).id
+        elif role == Role.TOWN_ADMIN:
+            town_id = _town_for(town_code)
+        elif places.the_city(db.session) is None:
+            places.create_city(db.session, name=city_name, code="CITY")
         user = create_person(
             db.session,
-            NewPerson(name=name, phone=phone, village_id=village_id, role=role, password=password),
+            NewPerson(
+                name=name,
+                phone=phone,
+                village_id=village_id,
+                town_id=town_id,
+                role=role,
+                password=password,
+            ),
         )
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"created {role} #{user.id} {user.name} {user.phone}")
+
+
+def _town_for(code: str | None) -> int:
+    if code:
+        return places.town_by_code(db.session, code).id
+    towns = places.towns(db.session)
+    if len(towns) != 1:
+        raise click.UsageError("--town is required (there is more than one town, or none)")
+    return towns[0].id
 
 
 @click.command("seed-demo")

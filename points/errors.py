@@ -7,12 +7,38 @@ language) rendered in the reader's language when it is shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 
 def N_(message: str) -> str:
     """Mark a message for translation; it is translated when shown."""
     return message
+
+
+class Msgid(str):
+    """A Chinese msgid passed as a parameter: translated with the template when shown."""
+
+
+_translator: Callable[[str], str] = str
+
+
+def use_translator(translator: Callable[[str], str]) -> None:
+    """Say how msgids are translated when shown (the web glue passes the reader's language)."""
+    global _translator
+    _translator = translator
+
+
+def render(template: str, **params: Any) -> str:
+    """A msgid in the reader's language with its parameters filled in (Msgid ones translated)."""
+    text = _translator(template)
+    if not params:
+        return text
+    return text % {k: render(v) if isinstance(v, Msgid) else v for k, v in params.items()}
+
+
+# Refusals a page shows as its own error page (403, 404) rather than as a note on a form.
+REFUSALS = ("forbidden", "not_found")
 
 
 class DomainError(Exception):
@@ -28,10 +54,8 @@ class DomainError(Exception):
 
     @property
     def message(self) -> str:
-        """Return the message in the current locale (outside a request: Chinese)."""
-        from points.i18n import translate
-
-        return translate(self.template, **self.params)
+        """Return the message in the reader's language (outside a request: Chinese)."""
+        return render(self.template, **self.params)
 
 
 # --- input ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, gettext
 
+from points.errors import render, use_translator
 from points.extensions import babel
 
 LANGUAGES = ("zh", "en")
@@ -21,10 +22,13 @@ def select_locale() -> str:
     return "zh"
 
 
+def _gettext(template: str) -> str:
+    return gettext(template) if has_request_context() else template
+
+
 def translate(template: str, **params: object) -> str:
     """Translate a Chinese msgid into the current language and fill in its params."""
-    text = gettext(template) if has_request_context() else template
-    return text % params if params else text
+    return render(template, **params)
 
 
 def current_language() -> str:
@@ -32,6 +36,7 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
+    use_translator(_gettext)
     babel.init_app(
         app,
         locale_selector=select_locale,

@@ -17,11 +17,12 @@ from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, start_server
 from support.databases import KINDS, PostgresDatabase, SqliteDatabase
 from support.points import give_points
 
-from points import create_app
+from points import create_app, places
 from points.extensions import db as sqla
 from points.models import Role, User
 from points.people import NewPerson, create_person
-from points.places import create_village
+from points.places.opening import open_town
+from points.policy import Place
 
 
 def _clean_g() -> None:
@@ -159,8 +160,9 @@ def give(session):
 # --- a town to work in -------------------------------------------------------------------
 @dataclass
 class Town:
-    """Two villages with an admin, a grid worker and residents each, plus a town admin."""
+    """A town of two villages with an admin, a grid worker and residents, and its admin."""
 
+    town: object
     village_a: object
     village_b: object
     town_admin: User
@@ -171,10 +173,34 @@ class Town:
     resident_a2: User
     resident_b: User
 
+    @property
+    def place(self) -> Place:
+        """The town as a place (its settings, its dashboard)."""
+        return Place(self.town.id)
+
+    @property
+    def place_a(self) -> Place:
+        return Place(self.town.id, self.village_a.id)
+
+    @property
+    def place_b(self) -> Place:
+        return Place(self.town.id, self.village_b.id)
+
 
 @pytest.fixture
 def make_person(session):
-    def make(village=None, role=Role.RESIDENT.value, name="王小明", household=None) -> User:
+    def make(
+        village=None,
+        role=Role.RESIDENT.value,
+        name="王小明",
+        household=None,
+        *,
+        town=None,
+        grid=None,
+        grids=(),
+    ) -> User:
+        if town is None and role == Role.TOWN_ADMIN:
+            town = places.towns(session)[0]
         return create_person(
             session,
             NewPerson(
@@ -184,6 +210,9 @@ def make_person(session):
                 role=role,
                 household_code=household,
                 password=PASSWORD,
+                town_id=town.id if town is not None else None,
+                grid_id=grid.id if grid is not None else None,
+                grid_ids=tuple(g.id for g in grids),
             ),
         )
 
@@ -191,10 +220,24 @@ def make_person(session):
 
 
 @pytest.fixture
-def town(session, make_person) -> Town:
-    a = create_village(session, name="谷来村", code="GL01")
-    b = create_village(session, name="马村", code="MC03")
+def city(session):
+    """The deployment's city (the tree's root)."""
+    return places.create_city(session, name="嵊州市", code="SZ")
+
+
+@pytest.fixture
+def home_town(session, city):
+    """A town of the city, with no villages yet."""
+    return open_town(session, name="谷来镇", code="GL", points_name="香榧币")
+
+
+@pytest.fixture
+def town(session, home_town, make_person) -> Town:
+    home = home_town
+    a = places.create_village(session, town_id=home.id, name="谷来村", code="GL01")
+    b = places.create_village(session, town_id=home.id, name="马村", code="MC03")
     return Town(
+        town=home,
         village_a=a,
         village_b=b,
         town_admin=make_person(None, Role.TOWN_ADMIN.value, "镇管理员"),

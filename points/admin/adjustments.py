@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from points import ledger
+from points import ledger, policy
 from points.admin import audit
-from points.auth import ensure_village
 from points.db import write_transaction
 from points.errors import (
     N_,
@@ -16,11 +15,10 @@ from points.errors import (
     InvalidAmount,
     InvalidInput,
     NotFound,
-    SelfAdjustment,
 )
-from points.models import Checkin, Transfer, User
+from points.models import Checkin, Event, Transfer, User
 from points.people import get_person
-from points.places import settings
+from points.places import settings, village_place
 
 
 def check_reason(reason: object) -> str:
@@ -47,9 +45,7 @@ def adjust(
     ledger.check_amount(abs(amount))
     reason = check_reason(reason)
     resident = get_person(session, resident_id)
-    ensure_village(actor, resident.village_id)
-    if resident.id == actor.id:
-        raise SelfAdjustment()
+    policy.ensure_may_adjust(actor, resident)
     with write_transaction(session):
         account = ledger.resident_account(session, resident.id)
         issuance = ledger.village_account(session, resident.village_id, "issuance")
@@ -89,7 +85,8 @@ class AlreadyReversed(DomainError):
 
 
 def rules_for(session: Session, village_id: int | None) -> list[dict]:
-    """The village's configured award/deduction rules: [{label, amount}]."""
+    """The village's configured award/deduction rules (its own, else its town's): [{label,
+    amount}]."""
     rules = settings.get(session, "deduction_rules", village_id) or []
     return [r for r in rules if isinstance(r, dict) and r.get("label") and r.get("amount")]
 
@@ -105,7 +102,7 @@ def adjust_by_rule(
 ) -> Transfer:
     """Award or deduct by one of the village's rules; the rule's label becomes the reason."""
     resident = get_person(session, resident_id)
-    ensure_village(actor, resident.village_id)
+    policy.ensure_may_adjust(actor, resident)
     chosen = next((r for r in rules_for(session, resident.village_id) if r["label"] == rule), None)
     if chosen is None:
         raise UnknownRule(label=rule)
@@ -129,9 +126,7 @@ def reverse_checkin(session: Session, *, actor: User, checkin_id: int, reason: s
         checkin = session.get(Checkin, checkin_id)
         if checkin is None:
             raise NotFound(what=f"签到 {checkin_id}")
-        ensure_village(actor, checkin.village_id)
-        if checkin.resident_id == actor.id:
-            raise SelfAdjustment()
+        policy.ensure_may_adjust(actor, get_person(session, checkin.resident_id))
         try:
             # The award's own compensating transfer (reference reverse:<award id>): once only.
             moved = ledger.reverse(session, checkin.transfer_id, memo=reason, actor_id=actor.id)
@@ -162,3 +157,33 @@ def reversed_checkin_ids(session: Session, checkin_ids: list[int]) -> set[int]:
     refs = [f"reverse:{transfer_id}" for transfer_id in awards if transfer_id is not None]
     found = session.scalars(select(Transfer.reference).where(Transfer.reference.in_(refs)))
     return {awards[int(ref.rsplit(":", 1)[1])] for ref in found}
+
+
+def checkins_to_review(
+    session: Session,
+    viewer: User,
+    *,
+    resident_id: int | None = None,
+    village_id: int | None = None,
+    limit: int = 100,
+) -> list:
+    """Recent check-ins (one resident's, one village's, or the reader's whole scope), newest
+    first, as (checkin, event title, resident name)."""
+    query = (
+        select(Checkin, Event.title, User.name)
+        .join(Event, Event.id == Checkin.event_id)
+        .join(User, User.id == Checkin.resident_id)
+    )
+    if resident_id is not None:
+        person = get_person(session, resident_id)
+        policy.ensure_may_see_reports(viewer, policy.place_of(person))
+        query = query.where(Checkin.resident_id == resident_id)
+    else:
+        policy.ensure_may_see_reports(
+            viewer,
+            village_place(session, village_id) if village_id else policy.scope_of(viewer),
+        )
+        query = query.where(policy.within(viewer, village=Checkin.village_id))
+        if village_id is not None:
+            query = query.where(Checkin.village_id == village_id)
+    return session.execute(query.order_by(Checkin.id.desc()).limit(limit)).all()

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from points.auth import ensure_village, sees_all_villages
+from points import policy
 from points.clock import day_start_utc
-from points.models import AuditEntry, User
+from points.models import AuditEntry, User, Village
 
 
 def record(
@@ -21,14 +21,19 @@ def record(
     actor_id: int | None,
     action: str,
     village_id: int | None = None,
+    town_id: int | None = None,
     target_type: str = "",
     target_id: object = "",
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    """Add an audit entry to the current transaction."""
+    """Add an audit entry to the current transaction (a village's entry is its town's too)."""
+    if town_id is None and village_id is not None:
+        village = session.get(Village, village_id)
+        town_id = village.town_id if village is not None else None
     entry = AuditEntry(
         actor_id=actor_id,
+        town_id=town_id,
         village_id=village_id,
         action=action,
         target_type=target_type,
@@ -58,13 +63,18 @@ class AuditPage:
 def search(
     session: Session, viewer: User, flt: AuditFilter, *, limit: int = 50, offset: int = 0
 ) -> AuditPage:
-    """Entries the viewer may see, newest first; a village admin sees their village only."""
+    """Entries the viewer may see, newest first: one village, or everything in their scope."""
     query = select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.actor_id)
     if flt.village_id is not None:
-        ensure_village(viewer, flt.village_id)
+        village = session.get(Village, flt.village_id)
+        town_id = village.town_id if village is not None else None
+        policy.ensure_may_see_reports(viewer, policy.Place(town_id, flt.village_id))
         query = query.where(AuditEntry.village_id == flt.village_id)
-    elif not sees_all_villages(viewer):
-        query = query.where(AuditEntry.village_id == viewer.village_id)
+    else:
+        policy.ensure_may_see_reports(viewer, policy.scope_of(viewer))
+        query = query.where(
+            policy.within(viewer, village=AuditEntry.village_id, town=AuditEntry.town_id)
+        )
     if flt.actor_id is not None:
         query = query.where(AuditEntry.actor_id == flt.actor_id)
     if flt.action:
@@ -88,6 +98,5 @@ def actors(session: Session, viewer: User) -> list[tuple[int, str]]:
     query = select(User.id, User.name).where(
         User.id.in_(select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)))
     )
-    if not sees_all_villages(viewer):
-        query = query.where(User.village_id == viewer.village_id)
+    query = query.where(policy.within(viewer, village=User.village_id, town=User.town_id))
     return [(i, n) for i, n in session.execute(query.order_by(User.name))]

@@ -1,6 +1,6 @@
 """The committee's numbers: events, check-ins, participation, points, redemptions, stock.
 
-Month and year are Asia/Shanghai calendar periods; "village_id None" means the whole town.
+Month and year are Asia/Shanghai calendar periods; a place is a village, a town or the city.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from points import policy
 from points.clock import local_now, month_start_utc, shift_month
 from points.models import (
     Account,
@@ -20,11 +21,14 @@ from points.models import (
     Redemption,
     Reward,
     Role,
+    Town,
     Transfer,
     User,
     Village,
     utcnow,
 )
+from points.places import in_place
+from points.policy import Place
 
 LOW_STOCK = 5
 POSTED = ("single", "post")
@@ -51,7 +55,7 @@ class MonthPoint:
 
 @dataclass
 class Dashboard:
-    village_id: int | None
+    place: Place
     residents: int
     month: PeriodNumbers
     year: PeriodNumbers
@@ -62,35 +66,35 @@ class Dashboard:
     top_villages: list[dict]
 
 
-def _in_village(query, column, village_id: int | None):
-    return query if village_id is None else query.where(column == village_id)
-
-
-def active_residents(session: Session, village_id: int | None) -> int:
+def active_residents(session: Session, place: Place) -> int:
     query = select(func.count(User.id)).where(
-        User.role == Role.RESIDENT.value, User.active.is_(True)
+        User.role == Role.RESIDENT.value, User.active.is_(True), in_place(User.village_id, place)
     )
-    return int(session.scalar(_in_village(query, User.village_id, village_id)) or 0)
+    return int(session.scalar(query) or 0)
 
 
-def _events_held(session: Session, village_id, start, end) -> int:
+def _events_held(session: Session, place: Place, start, end) -> int:
     query = select(func.count(Event.id)).where(
         Event.status.in_(("published", "closed")),
         Event.starts_at >= start,
         Event.starts_at < end,
     )
-    return int(session.scalar(_in_village(query, Event.village_id, village_id)) or 0)
+    if place.village_id is not None:
+        query = query.where(Event.village_id == place.village_id)
+    elif place.town_id is not None:
+        query = query.where(Event.town_id == place.town_id)  # town-wide events too
+    return int(session.scalar(query) or 0)
 
 
-def _checkins(session: Session, village_id, start, end) -> tuple[int, int]:
+def _checkins(session: Session, place: Place, start, end) -> tuple[int, int]:
     query = select(func.count(Checkin.id), func.count(func.distinct(Checkin.resident_id))).where(
-        Checkin.created_at >= start, Checkin.created_at < end
+        Checkin.created_at >= start, Checkin.created_at < end, in_place(Checkin.village_id, place)
     )
-    count, people = session.execute(_in_village(query, Checkin.village_id, village_id)).one()
+    count, people = session.execute(query).one()
     return int(count or 0), int(people or 0)
 
 
-def _flow(session: Session, village_id, start, end, *, source: str) -> int:
+def _flow(session: Session, place: Place, start, end, *, source: str) -> int:
     """Points moved out of issuance (source 'issuance') or into the redeemed sink."""
     account = aliased(Account)
     column = Transfer.debit_account_id if source == "issuance" else Transfer.credit_account_id
@@ -103,7 +107,7 @@ def _flow(session: Session, village_id, start, end, *, source: str) -> int:
             Transfer.created_at < end,
         )
     )
-    moved = int(session.scalar(_in_village(query, account.village_id, village_id)) or 0)
+    moved = int(session.scalar(query.where(in_place(account.village_id, place))) or 0)
     if source != "issuance":
         return moved
     # Deductions and reversals flow back into issuance: issued is the net.
@@ -116,75 +120,88 @@ def _flow(session: Session, village_id, start, end, *, source: str) -> int:
             Transfer.created_at < end,
         )
     )
-    return moved - int(session.scalar(_in_village(back, account.village_id, village_id)) or 0)
+    return moved - int(session.scalar(back.where(in_place(account.village_id, place))) or 0)
 
 
-def period_numbers(session: Session, village_id: int | None, start, end, residents: int):
-    checkins, people = _checkins(session, village_id, start, end)
+def period_numbers(session: Session, place: Place, start, end, residents: int):
+    checkins, people = _checkins(session, place, start, end)
     return PeriodNumbers(
-        events=_events_held(session, village_id, start, min(end, utcnow())),
+        events=_events_held(session, place, start, min(end, utcnow())),
         checkins=checkins,
         participants=people,
         participation_rate=round(people / residents, 4) if residents else 0.0,
-        issued=_flow(session, village_id, start, end, source="issuance"),
-        redeemed=_flow(session, village_id, start, end, source="redeemed"),
+        issued=_flow(session, place, start, end, source="issuance"),
+        redeemed=_flow(session, place, start, end, source="redeemed"),
     )
 
 
 def build(
-    session: Session, village_id: int | None, *, months: int = 12, now: datetime | None = None
+    session: Session, place: Place, *, months: int = 12, now: datetime | None = None
 ) -> Dashboard:
-    """Every number and series the dashboard shows, for one village or the town."""
+    """Every number and series the dashboard shows, for a village, a town or the city."""
     here = local_now(now)
-    residents = active_residents(session, village_id)
+    residents = active_residents(session, place)
     this_month = month_start_utc(here.year, here.month)
     next_month = month_start_utc(*shift_month(here.year, here.month, 1))
     this_year, next_year = month_start_utc(here.year, 1), month_start_utc(here.year + 1, 1)
-    outstanding = select(
-        func.coalesce(func.sum(Account.credits_posted - Account.debits_posted), 0)
-    ).where(Account.kind == "resident")
-    pending = select(func.count(Redemption.id)).where(Redemption.status == "pending")
-    low = select(Reward).where(
-        Reward.active.is_(True), Reward.stock.is_not(None), Reward.stock <= LOW_STOCK
+    outstanding = select(func.coalesce(func.sum(Account.balance), 0)).where(
+        Account.kind == "resident"
     )
-    if village_id is not None:
-        low = low.where((Reward.village_id == village_id) | Reward.village_id.is_(None))
+    pending = select(func.count(Redemption.id)).where(Redemption.status == "pending")
+    low = (
+        select(Reward, Village.name)
+        .outerjoin(Village, Village.id == Reward.village_id)
+        .where(Reward.active.is_(True), Reward.stock.is_not(None), Reward.stock <= LOW_STOCK)
+    )
+    if place.village_id is not None:
+        low = low.where(
+            (Reward.village_id == place.village_id)
+            | (Reward.village_id.is_(None) & (Reward.town_id == place.town_id))
+        )
+    elif place.town_id is not None:
+        low = low.where(Reward.town_id == place.town_id)
     series = []
     for back in range(months - 1, -1, -1):
         year, month = shift_month(here.year, here.month, -back)
         start, end = month_start_utc(year, month), month_start_utc(*shift_month(year, month, 1))
-        checkins, people = _checkins(session, village_id, start, end)
+        checkins, people = _checkins(session, place, start, end)
         series.append(
             MonthPoint(
                 label=f"{year}-{month:02d}",
                 checkins=checkins,
                 participants=people,
-                issued=_flow(session, village_id, start, end, source="issuance"),
-                redeemed=_flow(session, village_id, start, end, source="redeemed"),
+                issued=_flow(session, place, start, end, source="issuance"),
+                redeemed=_flow(session, place, start, end, source="redeemed"),
             )
         )
     return Dashboard(
-        village_id=village_id,
+        place=place,
         residents=residents,
-        month=period_numbers(session, village_id, this_month, next_month, residents),
-        year=period_numbers(session, village_id, this_year, next_year, residents),
+        month=period_numbers(session, place, this_month, next_month, residents),
+        year=period_numbers(session, place, this_year, next_year, residents),
         outstanding=int(
-            session.scalar(_in_village(outstanding, Account.village_id, village_id)) or 0
+            session.scalar(outstanding.where(in_place(Account.village_id, place))) or 0
         ),
         pending_redemptions=int(
-            session.scalar(_in_village(pending, Redemption.village_id, village_id)) or 0
+            session.scalar(pending.where(in_place(Redemption.village_id, place))) or 0
         ),
         low_stock=[
-            {"id": r.id, "name": r.name, "stock": r.stock}
-            for r in session.scalars(low.order_by(Reward.stock, Reward.id).limit(20))
+            {"id": r.id, "name": r.name, "stock": r.stock, "village": village_name}
+            for r, village_name in session.execute(low.order_by(Reward.stock, Reward.id).limit(20))
         ],
         series=series,
-        top_villages=village_ranking(session, here) if village_id is None else [],
+        top_villages=village_ranking(session, here, place) if place.village_id is None else [],
     )
 
 
-def village_ranking(session: Session, here: datetime) -> list[dict]:
-    """This month's points earned per village (the town admin's comparison)."""
+def for_reader(session: Session, reader: User, place: Place, **options) -> Dashboard:
+    """The dashboard of a place, for those who may see it (grid workers: their village's)."""
+    policy.ensure_may_see_dashboard(reader, place)
+    return build(session, place, **options)
+
+
+def village_ranking(session: Session, here: datetime, place: Place) -> list[dict]:
+    """This month's points earned per village of a town or the city (the admins' comparison)."""
     period = f"m{here.year}-{here.month:02d}"
     rows = session.execute(
         select(
@@ -196,7 +213,52 @@ def village_ranking(session: Session, here: datetime) -> list[dict]:
         .outerjoin(
             EarnedTotal, (EarnedTotal.village_id == Village.id) & (EarnedTotal.period == period)
         )
+        .where(in_place(Village.id, place))
         .group_by(Village.id, Village.name)
         .order_by(Village.id)
     )
     return [{"id": i, "name": n, "points": int(p), "people": int(c)} for i, n, p, c in rows]
+
+
+@dataclass
+class TownFigures:
+    town_id: int
+    name: str
+    points_name: str
+    residents: int
+    participants: int  # residents with a check-in this year
+    events: int  # held this year
+    checkins: int  # this year
+    issued: int  # all time, net of deductions and reversals
+    redeemed: int  # all time
+    outstanding: int  # residents' balances now
+
+
+def town_rollup(session: Session, *, now: datetime | None = None) -> list[TownFigures]:
+    """The city's view: each town's people, events, check-ins and points, side by side."""
+    here = local_now(now)
+    this_year, next_year = month_start_utc(here.year, 1), month_start_utc(here.year + 1, 1)
+    figures = []
+    for town in session.scalars(select(Town).order_by(Town.code)):
+        place = Place(town.id)
+        year = period_numbers(
+            session, place, this_year, next_year, active_residents(session, place)
+        )
+        balances = select(func.coalesce(func.sum(Account.balance), 0)).where(
+            Account.kind == "resident", in_place(Account.village_id, place)
+        )
+        figures.append(
+            TownFigures(
+                town_id=town.id,
+                name=town.name,
+                points_name=town.points_name,
+                residents=active_residents(session, place),
+                participants=year.participants,
+                events=year.events,
+                checkins=year.checkins,
+                issued=_flow(session, place, datetime.min, datetime.max, source="issuance"),
+                redeemed=_flow(session, place, datetime.min, datetime.max, source="redeemed"),
+                outstanding=int(session.scalar(balances) or 0),
+            )
+        )
+    return figures

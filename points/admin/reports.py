@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from points.auth import ensure_village, sees_all_villages
+from points import policy
 from points.clock import day_start_utc, local_time
 from points.errors import N_, DomainError
 from points.i18n import translate
@@ -33,6 +33,8 @@ from points.models import (
     User,
     Village,
 )
+from points.places import get_town, in_place, village_place
+from points.policy import Place
 
 KINDS = ("ledger", "checkins", "redemptions", "residents")
 FORMATS = ("csv", "xlsx")
@@ -51,9 +53,16 @@ class BadDateRange(DomainError):
 
 @dataclass(frozen=True)
 class Filter:
+    """A place (one village, one town, or the whole city when both are None) and dates."""
+
     village_id: int | None = None
     start: date | None = None
     end: date | None = None  # inclusive
+    town_id: int | None = None
+
+    @property
+    def place(self) -> Place:
+        return Place(self.town_id, self.village_id)
 
     def utc_bounds(self) -> tuple[datetime | None, datetime | None]:
         """[from, to) in naive UTC, as times are stored."""
@@ -68,15 +77,26 @@ def _local(moment: datetime | None) -> str:
     return local_time(moment, "%Y-%m-%d %H:%M:%S")
 
 
-def scope_filter(actor: User, village_id: int | None, start: date | None, end: date | None):
-    """The filter an actor may use: village admins always see their own village only."""
+def scope_filter(
+    session: Session,
+    actor: User,
+    village_id: int | None,
+    start: date | None,
+    end: date | None,
+    *,
+    town_id: int | None = None,
+) -> Filter:
+    """The filter an actor may use: a village or town of their scope, else all of it."""
     if village_id is not None:
-        ensure_village(actor, village_id)
-    elif not sees_all_villages(actor):
-        village_id = actor.village_id
+        place = village_place(session, village_id)
+    elif town_id is not None:
+        place = Place(get_town(session, town_id).id)
+    else:
+        place = policy.scope_of(actor)
+    policy.ensure_may_see_reports(actor, place)
     if start and end and start > end:
         raise BadDateRange()
-    return Filter(village_id, start, end)
+    return Filter(place.village_id, start, end, place.town_id)
 
 
 @dataclass
@@ -91,6 +111,8 @@ class Report:
         parts = [self.kind]
         if flt.village_id:
             parts.append(f"v{flt.village_id}")
+        elif flt.town_id:
+            parts.append(f"t{flt.town_id}")
         if flt.start:
             parts.append(flt.start.isoformat())
         if flt.end:
@@ -142,9 +164,9 @@ def ledger_rows(session: Session, flt: Filter) -> Iterator[Transfer]:
         .join(credit, credit.id == Transfer.credit_account_id)
         .order_by(Transfer.id)
     )
-    if flt.village_id is not None:
+    if flt.village_id is not None or flt.town_id is not None:
         query = query.where(
-            or_(debit.village_id == flt.village_id, credit.village_id == flt.village_id)
+            or_(in_place(debit.village_id, flt.place), in_place(credit.village_id, flt.place))
         )
     return session.scalars(_between(query, Transfer.created_at, flt))
 
@@ -194,8 +216,7 @@ def checkins_report(session: Session, flt: Filter) -> Report:
         .outerjoin(Transfer, Transfer.reference == "reverse:" + _as_text(Checkin.transfer_id))
         .order_by(Checkin.id)
     )
-    if flt.village_id is not None:
-        query = query.where(Checkin.village_id == flt.village_id)
+    query = query.where(in_place(Checkin.village_id, flt.place))
     query = _between(query, Checkin.created_at, flt)
     header = [
         translate(h)
@@ -229,8 +250,7 @@ def redemptions_report(session: Session, flt: Filter) -> Report:
         .join(User, User.id == Redemption.resident_id)
         .order_by(Redemption.id)
     )
-    if flt.village_id is not None:
-        query = query.where(Redemption.village_id == flt.village_id)
+    query = query.where(in_place(Redemption.village_id, flt.place))
     query = _between(query, Redemption.created_at, flt)
     header = [
         translate(h)
@@ -280,8 +300,7 @@ def residents_report(session: Session, flt: Filter) -> Report:
         .where(User.village_id.is_not(None))
         .order_by(User.village_id, User.id)
     )
-    if flt.village_id is not None:
-        query = query.where(User.village_id == flt.village_id)
+    query = query.where(in_place(User.village_id, flt.place))
     query = _between(query, User.created_at, flt)
     header = [
         translate(h)

@@ -16,7 +16,7 @@ from points.extensions import csrf
 BLUEPRINT_MODULES = [
     "points.api.auth_tokens",
     "points.api.accounts",
-    "points.api.villages",
+    "points.api.places",
     "points.api.residents",
     "points.api.adjustments",
     "points.api.ledger_audit",

@@ -7,7 +7,8 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import ledger
-from points.api.common import PageArgs, require_role
+from points.api.common import PageArgs
+from points.auth import login_required
 from points.board import standing
 from points.errors import UnknownAccount
 from points.extensions import db
@@ -46,7 +47,7 @@ class LinesPage(ma.Schema):
 
 
 @blp.route("/me")
-@require_role()
+@login_required
 @blp.response(200, MeSchema)
 def me():
     """My balance, available points, level and badges."""
@@ -54,7 +55,7 @@ def me():
 
 
 @blp.route("/me/transfers")
-@require_role()
+@login_required
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, LinesPage)
 def my_transfers(args):

@@ -7,10 +7,10 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points import ledger
+from points import ledger, policy
 from points.admin.adjustments import adjust, adjust_by_rule, reverse_checkin
-from points.api.common import IDEMPOTENCY_HEADER, idempotent, require_role
-from points.auth import ADMINS
+from points.api.common import IDEMPOTENCY_HEADER, idempotent
+from points.auth import require
 from points.extensions import db
 from points.models import Account
 
@@ -74,7 +74,7 @@ class AdjustmentOut(ma.Schema):
 
 @blp.route("/adjustments", methods=["POST"])
 @idempotent
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(AdjustmentIn)
 @blp.response(201, AdjustmentOut)
 def create_adjustment(body):
@@ -113,7 +113,7 @@ def create_adjustment(body):
 
 @blp.route("/checkins/<int:checkin_id>/reverse", methods=["POST"])
 @idempotent
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(ReversalIn)
 @blp.response(201, ReversalOut)
 def reverse(body, checkin_id):

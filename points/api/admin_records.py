@@ -6,12 +6,12 @@ import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from points import policy
 from points.admin import audit as audit_log
-from points.api.common import PageArgs, require_role
-from points.auth import ADMINS, ensure_village, sees_all_villages
-from points.errors import Forbidden
+from points.api.common import PageArgs
+from points.auth import require
 from points.extensions import db
-from points.places import settings
+from points.places import chosen_place, settings
 
 blp = Blueprint("api_admin_records", __name__, description="Audit log and settings")
 
@@ -39,6 +39,7 @@ class AuditOut(ma.Schema):
 
 class SettingsQuery(ma.Schema):
     village_id = ma.fields.Integer(load_default=None)
+    town_id = ma.fields.Integer(load_default=None)
 
 
 class Rule(ma.Schema):
@@ -53,10 +54,11 @@ class SettingsSchema(ma.Schema):
     level_thresholds = ma.fields.List(ma.fields.Integer(strict=True), allow_none=True)
     deduction_rules = ma.fields.List(ma.fields.Nested(Rule), allow_none=True)
     monthly_redemption_limit = ma.fields.Integer(strict=True, allow_none=True)
+    scheme_name = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
 
 
 @blp.route("/audit")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(AuditQuery, location="query")
 @blp.response(200, AuditOut(many=True))
 def list_audit(args):
@@ -81,32 +83,27 @@ def list_audit(args):
     return rows
 
 
-def _scope(village_id: int | None) -> int | None:
-    if village_id is None:
-        if not sees_all_villages(current_user):
-            return current_user.village_id
-        return None
-    ensure_village(current_user, village_id)
-    return village_id
-
-
 @blp.route("/settings")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(SettingsQuery, location="query")
 @blp.response(200, SettingsSchema)
 def show_settings(args):
-    """Settings as they apply to a village (no village_id, town admin: the town defaults)."""
-    return settings.effective(db.session, _scope(args["village_id"]))
+    """Settings as they apply to a village or a town (neither: the reader's own place)."""
+    place = chosen_place(
+        db.session, current_user, village_id=args["village_id"], town_id=args["town_id"]
+    )
+    return settings.readable(db.session, current_user, place)
 
 
 @blp.route("/settings", methods=["PUT"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(SettingsQuery, location="query")
 @blp.arguments(SettingsSchema)
 @blp.response(200, SettingsSchema)
 def change_settings(args, body):
-    """Change settings of a village (its admin) or the town defaults (town admin only)."""
-    village_id = _scope(args["village_id"])
-    if village_id is None and not sees_all_villages(current_user):
-        raise Forbidden()
-    return settings.update(db.session, current_user, village_id, body)
+    """Change a village's settings (its admins), a town's (town admins and up) or, with
+    neither named, those of the reader's own place (the city's: the city admin)."""
+    place = chosen_place(
+        db.session, current_user, village_id=args["village_id"], town_id=args["town_id"]
+    )
+    return settings.update(db.session, current_user, place, body)

@@ -6,19 +6,15 @@ import marshmallow as ma
 from flask import Response
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from points import checkin
-from points.api.common import PageArgs, idempotent, require_role
-from points.auth import STAFF, ensure_village
-from points.checkin import CheckinResult, events
-from points.errors import Forbidden, InvalidInput
+from points import checkin, policy
+from points.api.common import PageArgs, idempotent
+from points.auth import login_required, require
+from points.checkin import CheckinResult
 from points.extensions import db
-from points.models import Checkin, User
-from points.people import get_person
-from points.people.cards import card_token
+from points.people.cards import card_holder, card_token
 from points.qr import qr_svg
-from points.web.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
+from points.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 
 blp = Blueprint("api_checkins", __name__, description="Check-ins: one award per resident per event")
 
@@ -72,7 +68,7 @@ def _answer(result: CheckinResult):
 @failed_scans_per_user
 @failed_scans_per_ip
 @idempotent
-@require_role()
+@login_required
 @blp.arguments(SelfCheckinIn)
 @blp.response(201, CheckinOut)
 @blp.alt_response(200, schema=CheckinOut, description="already checked in")
@@ -93,7 +89,7 @@ def self_checkin(body):
 @failed_scans_per_user
 @failed_scans_per_ip
 @idempotent
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 @blp.arguments(StaffCheckinIn)
 @blp.response(201, CheckinOut)
 @blp.alt_response(200, schema=CheckinOut, description="already checked in")
@@ -115,47 +111,26 @@ def staff_checkin(body, event_id):
 
 
 @blp.route("/events/<int:event_id>/checkins")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, CheckinLine(many=True))
 def list_checkins(args, event_id):
     """Who checked in to the event, newest first (its staff only)."""
-    event = events.get_event(db.session, event_id)
-    events.ensure_can_run(current_user, event)
-    rows = db.session.execute(
-        select(Checkin, User.name)
-        .join(User, User.id == Checkin.resident_id)
-        .where(Checkin.event_id == event_id)
-        .order_by(Checkin.id.desc())
-        .limit(args["per_page"])
-        .offset((args["page"] - 1) * args["per_page"])
-    ).all()
-    return [
-        {
-            "id": row.id,
-            "resident_id": row.resident_id,
-            "resident_name": name,
-            "method": row.method,
-            "actor_id": row.actor_id,
-            "points": row.points,
-            "created_at": row.created_at,
-        }
-        for row, name in rows
-    ]
+    return checkin.checkins_of(
+        db.session,
+        current_user,
+        event_id,
+        limit=args["per_page"],
+        offset=(args["page"] - 1) * args["per_page"],
+    )
 
 
 @blp.route("/residents/<int:resident_id>/card.svg")
-@require_role()
+@login_required
 @blp.response(200, content_type="image/svg+xml")
 def resident_card(resident_id):
-    """The resident's QR card (admins of the village, or the resident themself)."""
-    person = get_person(db.session, resident_id)
-    if person.id != current_user.id:
-        if not current_user.is_admin:
-            raise Forbidden()
-        ensure_village(current_user, person.village_id)
-    if person.village_id is None:
-        raise InvalidInput("镇管理员没有积分卡。")
+    """A resident's QR card: their own, or one of a person the reader may see."""
+    person = card_holder(db.session, current_user, resident_id)
     return Response(
         qr_svg(card_token(secret(), person)),
         mimetype="image/svg+xml",

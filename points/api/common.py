@@ -14,7 +14,6 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from points.auth import require_role  # noqa: F401  (re-exported for the blueprints)
 from points.db import write_transaction
 from points.errors import IdempotencyConflict, InvalidInput
 from points.extensions import db

@@ -9,15 +9,15 @@ from flask import Response
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points.api.common import PageArgs, require_role
-from points.auth import ADMINS, STAFF
+from points import policy
+from points.api.common import PageArgs
+from points.auth import require
 from points.checkin import events
 from points.checkin.events import EventForm
-from points.errors import InvalidInput
 from points.extensions import db
 from points.models import EventCategory
 from points.qr import qr_svg
-from points.web.scanning import shown_code
+from points.scanning import shown_code
 
 blp = Blueprint("api_events", __name__, description="Events and their check-in QR codes")
 
@@ -32,10 +32,17 @@ def utc_naive(value: datetime) -> datetime:
 class EventIn(ma.Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
     category = ma.fields.String(
-        metadata={"description": "category code (patrol, home_visit, …)"}, load_default=None
+        metadata={"description": "category code (patrol, …) or its name (治安巡防)"},
+        load_default=None,
     )
     category_id = ma.fields.Integer(strict=True, load_default=None)
     village_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
+    town_id = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "a town-wide event's town (default: mine)"},
+    )
     starts_at = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
     ends_at = ma.fields.AwareDateTime(required=True, default_timezone=UTC)
     checkin_opens_at = ma.fields.AwareDateTime(load_default=None, default_timezone=UTC)
@@ -61,6 +68,7 @@ class EventOut(ma.Schema):
     title = ma.fields.String()
     category = ma.fields.Function(lambda e: e.category.code)
     category_name = ma.fields.Function(lambda e: e.category.name_zh)
+    town_id = ma.fields.Integer()
     village_id = ma.fields.Integer(allow_none=True)
     starts_at = ma.fields.Function(lambda e: _utc(e.starts_at))
     ends_at = ma.fields.Function(lambda e: _utc(e.ends_at))
@@ -107,6 +115,7 @@ class QrOut(ma.Schema):
 
 class CategoryOut(ma.Schema):
     id = ma.fields.Integer()
+    town_id = ma.fields.Integer(allow_none=True)
     code = ma.fields.String()
     name_zh = ma.fields.String()
     name_en = ma.fields.String()
@@ -120,20 +129,12 @@ class CategoryIn(ma.Schema):
 
 
 def form_from(body: dict) -> EventForm:
-    """Turn the API body into the domain's form (category by code or id)."""
-    category_id = body.get("category_id")
-    if category_id is None and body.get("category"):
-        category = db.session.scalar(
-            db.select(EventCategory).where(EventCategory.code == body["category"])
-        )
-        if category is None:
-            raise InvalidInput("没有这个活动类别：%(code)s", code=body["category"])
-        category_id = category.id
-    if category_id is None:
-        raise InvalidInput("请选择活动类别。")
+    """Turn the API body into the domain's form (category by id, code or name)."""
     return EventForm(
         title=body["title"],
-        category_id=category_id,
+        category_id=body.get("category_id"),
+        category=body.get("category"),
+        town_id=body.get("town_id"),
         village_id=body.get("village_id"),
         starts_at=utc_naive(body["starts_at"]),
         ends_at=utc_naive(body["ends_at"]),
@@ -169,13 +170,14 @@ def list_events(args):
 
 
 @blp.route("/events", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(EventIn)
 @blp.response(201, EventOut)
 def create_event(body):
-    """Create an event in my village (town admins: any village, or town-wide with null)."""
-    if "village_id" not in body or body.get("village_id") is None:
-        body["village_id"] = None if current_user.role == "town_admin" else current_user.village_id
+    """Create an event in my village (town admins: any village of their town, or town-wide
+    with null; city admins name the town of a town-wide one)."""
+    if body.get("village_id") is None:
+        body["village_id"] = current_user.village_id
     return events.create_event(db.session, current_user, form_from(body))
 
 
@@ -183,16 +185,12 @@ def create_event(body):
 @blp.response(200, EventOut)
 def show_event(event_id):
     """One event (drafts only for its staff)."""
-    event = events.get_event(db.session, event_id)
-    if event.status == "draft":
-        if not current_user.is_authenticated:
-            raise events.NotFound(what=f"活动 {event_id}")
-        events.ensure_can_run(current_user, event)
-    return event
+    viewer = current_user if current_user.is_authenticated else None
+    return events.event_for(db.session, viewer, event_id)
 
 
 @blp.route("/events/<int:event_id>", methods=["PUT"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(EventIn)
 @blp.response(200, EventOut)
 def edit_event(body, event_id):
@@ -214,12 +212,12 @@ def _status_route(action: str):
 
 for _action in ("publish", "close", "cancel"):
     blp.route(f"/events/<int:event_id>/{_action}", methods=["POST"])(
-        require_role(*ADMINS)(blp.response(200, EventOut)(_status_route(_action)))
+        require(policy.ensure_admin)(blp.response(200, EventOut)(_status_route(_action)))
     )
 
 
 @blp.route("/events/<int:event_id>/regenerate-key", methods=["POST"])
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 @blp.response(200, EventOut)
 def regenerate_key(event_id):
     """Revoke every QR code the event issued so far."""
@@ -227,24 +225,22 @@ def regenerate_key(event_id):
 
 
 @blp.route("/events/<int:event_id>/qr")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 @blp.arguments(QrQuery, location="query")
 @blp.response(200, QrOut)
 def event_qr(args, event_id):
     """The code to show now: {url, token, expires_in} (+ inline SVG, live count)."""
-    event = events.get_event(db.session, event_id)
-    events.ensure_can_run(current_user, event)
+    event = events.event_run_by(db.session, current_user, event_id)
     return shown_code(event, args["mode"])
 
 
 @blp.route("/events/<int:event_id>/qr.svg")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 @blp.arguments(QrQuery, location="query")
 @blp.response(200, content_type="image/svg+xml")
 def event_qr_svg(args, event_id):
     """The current QR image."""
-    event = events.get_event(db.session, event_id)
-    events.ensure_can_run(current_user, event)
+    event = events.event_run_by(db.session, current_user, event_id)
     shown = shown_code(event, args["mode"])
     return Response(
         qr_svg(shown["url"]),
@@ -253,18 +249,26 @@ def event_qr_svg(args, event_id):
     )
 
 
+class CategoryQuery(ma.Schema):
+    town_id = ma.fields.Integer(load_default=None)
+
+
 @blp.route("/categories")
+@blp.arguments(CategoryQuery, location="query")
 @blp.response(200, CategoryOut(many=True))
-def list_categories():
-    """The scheme's event categories with their default points."""
-    return events.categories(db.session)
+def list_categories(args):
+    """The event categories with their default points (every town's, and ?town_id='s own)."""
+    town_id = args["town_id"]
+    if town_id is None and current_user.is_authenticated:
+        town_id = current_user.town_id
+    return events.categories(db.session, town_id=town_id)
 
 
 @blp.route("/categories/<int:category_id>", methods=["PATCH"])
-@require_role("town_admin")
+@require(policy.ensure_town_admin_or_up)
 @blp.arguments(CategoryIn)
 @blp.response(200, CategoryOut)
 def edit_category(body, category_id):
-    """The town admin changes a category's default points."""
+    """A town's admins change a category's default points (every town's: the city admin)."""
     events.update_category_points(db.session, current_user, category_id, body["default_points"])
     return db.session.get(EventCategory, category_id)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from points import ledger
-from points.api.common import require_role
+from points import ledger, policy
+from points.auth import require
 from points.extensions import db
-from points.models import Role
 
 blp = Blueprint("api_ledger", __name__, description="Ledger audit")
 
@@ -26,7 +25,7 @@ class HeadOut(ma.Schema):
 
 
 @blp.route("/ledger/verify")
-@require_role(Role.TOWN_ADMIN)
+@require(policy.ensure_town_admin_or_up)
 @blp.response(200, VerifyOut)
 def verify():
     """Recompute every balance and the hash chain."""

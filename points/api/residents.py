@@ -1,19 +1,18 @@
-"""GET, POST /residents and GET /residents/{id}: admins manage their village's people."""
+"""GET, POST /residents and GET /residents/{id}: admins register and find people."""
 
 from __future__ import annotations
 
 import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
 
-from points import ledger
-from points.api.common import PageArgs, require_role
-from points.auth import ADMINS, ensure_village, scoped
-from points.errors import Forbidden, UnknownAccount
+from points import ledger, policy
+from points.api.common import PageArgs
+from points.auth import require
+from points.errors import UnknownAccount
 from points.extensions import db
 from points.models import Role, User
-from points.people import NewPerson, create_person, get_person
+from points.people import NewPerson, create_person, person_for, roster
 
 blp = Blueprint("api_residents", __name__, description="Residents (admins)")
 
@@ -22,6 +21,17 @@ class ResidentIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
     phone = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=20))
     village_id = ma.fields.Integer(strict=True, allow_none=True)
+    town_id = ma.fields.Integer(
+        strict=True, allow_none=True, metadata={"description": "a town admin's town"}
+    )
+    grid_id = ma.fields.Integer(
+        strict=True, allow_none=True, metadata={"description": "the grid a resident lives in"}
+    )
+    grid_ids = ma.fields.List(
+        ma.fields.Integer(strict=True),
+        load_default=list,
+        metadata={"description": "the grids a grid worker (staff) serves"},
+    )
     household_id = ma.fields.String(
         allow_none=True, validate=ma.validate.Length(max=32), metadata={"description": "户号"}
     )
@@ -39,7 +49,10 @@ class ResidentOut(ma.Schema):
     name = ma.fields.String()
     phone = ma.fields.String()
     role = ma.fields.String()
+    town_id = ma.fields.Integer(allow_none=True)
     village_id = ma.fields.Integer(allow_none=True)
+    grid_id = ma.fields.Integer(allow_none=True)
+    grid_ids = ma.fields.Function(lambda u: _grid_ids(u))
     household_id = ma.fields.Integer(allow_none=True)
     household_code = ma.fields.Function(lambda u: _household_code(u))
     active = ma.fields.Boolean()
@@ -53,6 +66,12 @@ def _household_code(person: User | dict) -> str | None:
     return person.household.code if person.household else None
 
 
+def _grid_ids(person: User | dict) -> list[int]:
+    if isinstance(person, dict):
+        return person.get("grid_ids") or []
+    return sorted(person.grid_ids)
+
+
 class ResidentDetail(ResidentOut):
     balance = ma.fields.Integer()
     available = ma.fields.Integer()
@@ -64,35 +83,35 @@ class ResidentQuery(PageArgs):
 
 
 @blp.route("/residents")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(ResidentQuery, location="query")
 @blp.response(200, ResidentOut(many=True))
 def list_residents(args):
-    """Residents of my village (town admins: all, or ?village_id=), searchable by ?q=."""
-    query = scoped(select(User), User.village_id, current_user).order_by(User.id)
-    if args["village_id"] is not None:
-        ensure_village(current_user, args["village_id"])
-        query = query.where(User.village_id == args["village_id"])
-    if args["q"]:
-        like = f"%{args['q']}%"
-        query = query.where(or_(User.name.like(like), User.phone.like(like)))
-    query = query.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
-    return db.session.scalars(query).all()
+    """People of my scope (or one village of it), searchable by name or phone (?q=)."""
+    rows, _total = roster.list_people(
+        db.session,
+        current_user,
+        village_id=args["village_id"],
+        query=args["q"],
+        limit=args["per_page"],
+        offset=(args["page"] - 1) * args["per_page"],
+    )
+    return [row.user for row in rows]
 
 
 @blp.route("/residents", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(ResidentIn)
 @blp.response(201, ResidentDetail)
 def add_resident(body):
-    """Register a resident (or staff) in my village."""
-    village_id = body.get("village_id")
-    if village_id is None:
-        village_id = current_user.village_id
-    ensure_village(current_user, village_id)
+    """Register a person: a role below mine, inside my scope (village: mine by default)."""
     role = body["role"]
-    if role in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN) and current_user.role != Role.TOWN_ADMIN:
-        raise Forbidden()
+    village_id = body.get("village_id")
+    if village_id is None and role not in (Role.TOWN_ADMIN, Role.CITY_ADMIN):
+        village_id = current_user.village_id
+    town_id = body.get("town_id")
+    if town_id is None and role == Role.TOWN_ADMIN:
+        town_id = current_user.town_id
     person = create_person(
         db.session,
         NewPerson(
@@ -102,20 +121,21 @@ def add_resident(body):
             role=role,
             household_code=body.get("household_id"),
             password=body.get("password"),
+            town_id=town_id,
+            grid_id=body.get("grid_id"),
+            grid_ids=tuple(body.get("grid_ids") or ()),
         ),
-        actor_id=current_user.id,
+        actor=current_user,
     )
     return _with_balance(person)
 
 
 @blp.route("/residents/<int:resident_id>")
-@require_role(*ADMINS)
+@require(policy.ensure_staff)
 @blp.response(200, ResidentDetail)
 def show_resident(resident_id):
-    """One resident with balance."""
-    person = get_person(db.session, resident_id)
-    ensure_village(current_user, person.village_id)
-    return _with_balance(person)
+    """One person with balance (admins of their place; grid workers: their grids')."""
+    return _with_balance(person_for(db.session, current_user, resident_id))
 
 
 def _with_balance(person: User) -> dict:
@@ -123,6 +143,6 @@ def _with_balance(person: User) -> dict:
     try:
         account = ledger.resident_account(db.session, person.id)
         data.update(balance=account.balance, available=account.available)
-    except UnknownAccount:  # town admins have no account
+    except UnknownAccount:  # town and city admins have no account
         data.update(balance=0, available=0)
     return data

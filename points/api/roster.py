@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from points.api.common import require_role
+from points import policy
 from points.api.residents import ResidentDetail, _with_balance
-from points.auth import ADMINS, ensure_village
+from points.auth import require
 from points.errors import InvalidInput
 from points.extensions import db
-from points.people import get_person, importing, roster
-from points.people.cards import card_token
-from points.qr import qr_svg
+from points.people import importing, roster
 
 blp = Blueprint("api_roster", __name__, description="Residents: edit, suspend, cards, import")
 
@@ -43,7 +40,7 @@ class ImportOut(ma.Schema):
 
 
 @blp.route("/residents/<int:resident_id>", methods=["PATCH"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(ResidentPatch)
 @blp.response(200, ResidentDetail)
 def edit_resident(body, resident_id):
@@ -53,7 +50,7 @@ def edit_resident(body, resident_id):
 
 
 @blp.route("/residents/<int:resident_id>/suspend", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.response(200, ResidentDetail)
 def suspend_resident(resident_id):
     """Suspend: the person can't log in, their tokens and card stop working."""
@@ -61,7 +58,7 @@ def suspend_resident(resident_id):
 
 
 @blp.route("/residents/<int:resident_id>/reinstate", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.response(200, ResidentDetail)
 def reinstate_resident(resident_id):
     """Reinstate a suspended person."""
@@ -69,26 +66,15 @@ def reinstate_resident(resident_id):
 
 
 @blp.route("/residents/<int:resident_id>/card/reissue", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.response(200, ResidentDetail)
 def reissue_card(resident_id):
     """Issue a new card; the old printed card no longer checks in."""
     return _with_balance(roster.reissue_card(db.session, current_user, resident_id))
 
 
-@blp.route("/residents/<int:resident_id>/card.svg")
-@require_role(*ADMINS)
-@blp.response(200, content_type="image/svg+xml")
-def card_svg(resident_id):
-    """The QR code of a resident's current card (the signed card token)."""
-    person = get_person(db.session, resident_id)
-    ensure_village(current_user, person.village_id)
-    token = card_token(current_app.config["SECRET_KEY"], person)
-    return Response(qr_svg(token), mimetype="image/svg+xml")
-
-
 @blp.route("/residents/import", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(ImportIn, location="files")
 @blp.response(200, ImportOut)
 @blp.alt_response(422, schema=ImportOut, description="some rows are bad: nothing imported")

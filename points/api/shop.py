@@ -7,11 +7,11 @@ from flask import Response, current_app, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from points.api.common import idempotent, require_role
-from points.auth import ADMINS
+from points import policy
+from points.api.common import idempotent
+from points.auth import login_required, require
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.extensions import db
-from points.models import Role
 from points.models.shop import REDEMPTION_STATUSES
 from points.people import notices
 from points.qr import qr_svg
@@ -33,6 +33,7 @@ class RewardOut(ma.Schema):
     points_cost = ma.fields.Integer()
     stock = ma.fields.Integer(allow_none=True, metadata={"description": "null = unlimited"})
     monthly_limit = ma.fields.Integer(allow_none=True)
+    town_id = ma.fields.Integer()
     village_id = ma.fields.Integer(allow_none=True, metadata={"description": "null = town-wide"})
     active = ma.fields.Boolean()
     sort_order = ma.fields.Integer()
@@ -59,6 +60,11 @@ class RewardIn(ma.Schema):
     village_id = ma.fields.Integer(
         allow_none=True, strict=True, metadata={"description": "omit: your village"}
     )
+    town_id = ma.fields.Integer(
+        allow_none=True,
+        strict=True,
+        metadata={"description": "a town-wide reward's town (omit: yours)"},
+    )
     active = ma.fields.Boolean(load_default=True)
     sort_order = ma.fields.Integer(load_default=0, strict=True)
 
@@ -78,6 +84,7 @@ class RewardPatch(ma.Schema):
 
 class RewardQuery(ma.Schema):
     village_id = ma.fields.Integer(load_default=None)
+    town_id = ma.fields.Integer(load_default=None)
     include_inactive = ma.fields.Boolean(load_default=False)
 
 
@@ -204,26 +211,27 @@ class ReadOut(ma.Schema):
 @blp.arguments(RewardQuery, location="query")
 @blp.response(200, RewardOut(many=True))
 def list_rewards(args):
-    """The catalogue: a resident sees their village's and town-wide rewards; anyone, all."""
-    village_id = args["village_id"]
-    if village_id is None and current_user.is_authenticated and current_user.village_id:
-        village_id = current_user.village_id
-    inactive = bool(args["include_inactive"]) and current_user.is_authenticated
-    if inactive:
-        if not current_user.is_admin:
-            inactive = False
-        elif current_user.role != Role.TOWN_ADMIN:
-            village_id = current_user.village_id
-    return catalogue.visible_rewards(db.session, village_id, include_inactive=inactive)
+    """The catalogue: a resident sees their village's and town-wide rewards; anyone, a
+    village's (?village_id=), a town's (?town_id=) or all; admins may add the rewards they
+    took off the shelf (?include_inactive=true)."""
+    viewer = current_user if current_user.is_authenticated else None
+    return catalogue.listing(
+        db.session,
+        viewer,
+        village_id=args["village_id"],
+        town_id=args["town_id"],
+        include_inactive=bool(args["include_inactive"]),
+    )
 
 
 @blp.route("/rewards", methods=["POST"])
 @idempotent
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(RewardIn)
 @blp.response(201, RewardOut)
 def create_reward(body):
-    """Add a reward (village admins: their village; town admins: any, or town-wide)."""
+    """Add a reward (village admins: their village; town admins: any of their town, or
+    town-wide; city admins name the town of a town-wide one)."""
     village_id = body.get("village_id", current_user.village_id)
     fields = catalogue.RewardFields(**{**body, "village_id": village_id})
     return catalogue.create_reward(db.session, actor=current_user, fields=fields)
@@ -232,15 +240,13 @@ def create_reward(body):
 @blp.route("/rewards/<int:reward_id>")
 @blp.response(200, RewardOut)
 def show_reward(reward_id):
-    """One reward (inactive ones only to admins)."""
-    reward = catalogue.get_reward(db.session, reward_id)
-    if not reward.active and not (current_user.is_authenticated and current_user.is_admin):
-        raise NotFound(what=f"奖品 {reward_id}")
-    return reward
+    """One reward (one off the shelf only to the admins who manage it)."""
+    viewer = current_user if current_user.is_authenticated else None
+    return catalogue.get_reward_for(db.session, viewer, reward_id)
 
 
 @blp.route("/rewards/<int:reward_id>", methods=["PATCH"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(RewardPatch)
 @blp.response(200, RewardOut)
 def change_reward(body, reward_id):
@@ -250,7 +256,9 @@ def change_reward(body, reward_id):
         key: getattr(reward, key)
         for key in ("name", "description", "points_cost", "monthly_limit", "active", "sort_order")
     }
-    fields = catalogue.RewardFields(**{**current, **body}, village_id=reward.village_id)
+    fields = catalogue.RewardFields(
+        **{**current, **body}, village_id=reward.village_id, town_id=reward.town_id
+    )
     return catalogue.update_reward(
         db.session, actor=current_user, reward_id=reward_id, fields=fields
     )
@@ -258,7 +266,7 @@ def change_reward(body, reward_id):
 
 @blp.route("/rewards/<int:reward_id>/restock", methods=["POST"])
 @idempotent
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(RestockIn)
 @blp.response(200, RewardOut)
 def restock_reward(body, reward_id):
@@ -273,7 +281,7 @@ def restock_reward(body, reward_id):
 
 
 @blp.route("/rewards/<int:reward_id>/image", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.response(200, RewardOut)
 def upload_image(reward_id):
     """Upload a reward's picture: multipart `file`, JPEG/PNG/WebP, checked by its content."""
@@ -293,6 +301,7 @@ def upload_image(reward_id):
         },
         sort_order=reward.sort_order,
         village_id=reward.village_id,
+        town_id=reward.town_id,
     )
     return catalogue.update_reward(
         db.session, actor=current_user, reward_id=reward_id, fields=fields, image_path=name
@@ -300,7 +309,7 @@ def upload_image(reward_id):
 
 
 @blp.route("/stock-movements")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(MovementQuery, location="query")
 @blp.response(200, MovementOut(many=True))
 def list_movements(args):
@@ -311,7 +320,7 @@ def list_movements(args):
 # --- redemptions ---------------------------------------------------------------------------
 @blp.route("/redemptions", methods=["POST"])
 @idempotent
-@require_role()
+@login_required
 @blp.arguments(RedemptionIn)
 @blp.response(201, RedemptionOut)
 def create_redemption(body):
@@ -322,27 +331,25 @@ def create_redemption(body):
 
 
 @blp.route("/redemptions")
-@require_role()
+@login_required
 @blp.arguments(RedemptionQuery, location="query")
 @blp.response(200, RedemptionOut(many=True))
 def list_redemptions(args):
-    """Admins: their village's (pending first); everyone else: their own."""
-    if current_user.is_admin:
-        return redemption.queue(
-            db.session,
-            actor=current_user,
-            status=args["status"],
-            date_from=args["date_from"],
-            date_to=args["date_to"],
-            village_id=args["village_id"],
-            limit=args["limit"],
-            offset=args["offset"],
-        )
-    return redemption.mine(db.session, current_user.id, status=args["status"])
+    """Admins: their scope's (pending first); everyone else: their own."""
+    return redemption.listing(
+        db.session,
+        current_user,
+        status=args["status"],
+        date_from=args["date_from"],
+        date_to=args["date_to"],
+        village_id=args["village_id"],
+        limit=args["limit"],
+        offset=args["offset"],
+    )
 
 
 @blp.route("/redemptions/<int:redemption_id>")
-@require_role()
+@login_required
 @blp.response(200, RedemptionOut)
 def show_redemption(redemption_id):
     """One redemption (its resident, or an admin of its village)."""
@@ -350,7 +357,7 @@ def show_redemption(redemption_id):
 
 
 @blp.route("/redemptions/<int:redemption_id>/voucher.svg")
-@require_role()
+@login_required
 def voucher_svg(redemption_id):
     """The voucher's QR code (it encodes the voucher code)."""
     found = redemption.get_for(db.session, current_user, redemption_id)
@@ -360,7 +367,7 @@ def voucher_svg(redemption_id):
 
 
 @blp.route("/redemptions/<int:redemption_id>/approve", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.response(200, RedemptionOut)
 def approve_redemption(redemption_id):
     """Approve a pending request: the held points are spent and a voucher is issued."""
@@ -368,7 +375,7 @@ def approve_redemption(redemption_id):
 
 
 @blp.route("/redemptions/<int:redemption_id>/reject", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(RejectIn)
 @blp.response(200, RedemptionOut)
 def reject_redemption(body, redemption_id):
@@ -379,7 +386,7 @@ def reject_redemption(body, redemption_id):
 
 
 @blp.route("/redemptions/<int:redemption_id>/cancel", methods=["POST"])
-@require_role()
+@login_required
 @blp.response(200, RedemptionOut)
 def cancel_redemption(redemption_id):
     """Withdraw my own pending request."""
@@ -387,7 +394,7 @@ def cancel_redemption(redemption_id):
 
 
 @blp.route("/redemptions/<int:redemption_id>/fulfil", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(FulfilIn)
 @blp.response(200, RedemptionOut)
 def fulfil_redemption(body, redemption_id):
@@ -400,7 +407,7 @@ def fulfil_redemption(body, redemption_id):
 
 
 @blp.route("/vouchers/fulfil", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(VoucherIn)
 @blp.response(200, RedemptionOut)
 def fulfil_by_voucher(body):
@@ -409,7 +416,7 @@ def fulfil_by_voucher(body):
 
 
 @blp.route("/redemptions/bulk-approve", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 @blp.arguments(BulkIn)
 @blp.response(200, BulkOut)
 def bulk_approve(body):
@@ -421,7 +428,7 @@ def bulk_approve(body):
 
 # --- notices -------------------------------------------------------------------------------
 @blp.route("/me/notices")
-@require_role()
+@login_required
 @blp.response(200, NoticesOut)
 def my_notices():
     """My in-app notices (unread first) and how many are unread."""
@@ -432,7 +439,7 @@ def my_notices():
 
 
 @blp.route("/me/notices/read", methods=["POST"])
-@require_role()
+@login_required
 @blp.arguments(ReadIn)
 @blp.response(200, ReadOut)
 def read_notices(body):

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from points import policy
 from points.errors import N_, DomainError
 from points.models import EarnedTotal, Household, User
+from points.places import village_place
 
 
 class BadMonth(DomainError):
@@ -57,3 +59,11 @@ def monthly_notice(
         NoticeLine(rank, name, household or "", int(points))
         for rank, (name, household, points) in enumerate(rows, start=1)
     ]
+
+
+def notice_for(
+    session: Session, reader: User, village_id: int, year: int, month: int
+) -> list[NoticeLine]:
+    """The monthly notice of a village, for the admins over it."""
+    policy.ensure_may_see_reports(reader, village_place(session, village_id))
+    return monthly_notice(session, village_id, year, month)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from points import ledger
 from points.errors import UnknownAccount
-from points.models import EarnedTotal, Setting, User
+from points.models import EarnedTotal, Setting, User, Village
 from points.places import settings
 
 Level = tuple[int, str, str]  # (lifetime points where it starts, 中文, English)
@@ -61,16 +61,24 @@ def levels_for(session: Session, village_id: int | None) -> tuple[Level, ...]:
 def levels_by_village(
     session: Session, village_ids: Iterable[int | None]
 ) -> dict[int | None, tuple[Level, ...]]:
-    """The levels of several villages at once (one query)."""
+    """The levels of several villages at once (one query): each village's own, else its
+    town's, else the city's, else the defaults."""
+    wanted = {v for v in village_ids if v is not None}
+    towns = dict(
+        session.execute(select(Village.id, Village.town_id).where(Village.id.in_(wanted))).all()
+    )
     rows = session.execute(
-        select(Setting.village_id, Setting.value).where(Setting.key == LEVEL_SETTING)
+        select(Setting.scope, Setting.value).where(Setting.key == LEVEL_SETTING)
     ).all()
-    by_scope = {village: value for village, value in rows}
-    town = parse_levels(by_scope[None]) if None in by_scope else DEFAULT_LEVELS
-    return {
-        village: parse_levels(by_scope[village]) if village in by_scope else town
-        for village in set(village_ids)
-    }
+    by_scope = dict(rows)
+
+    def levels(village_id: int | None) -> tuple[Level, ...]:
+        for scope in (f"v{village_id}", f"t{towns.get(village_id)}", "city"):
+            if scope in by_scope:
+                return parse_levels(by_scope[scope])
+        return DEFAULT_LEVELS
+
+    return {village: levels(village) for village in set(village_ids)}
 
 
 def lifetime_points(session: Session, user_id: int) -> int:

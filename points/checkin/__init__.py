@@ -13,6 +13,9 @@ from points.checkin.award import (
     check_in_manually,
     check_in_with_card,
     check_in_with_code,
+    checked_in_already,
+    checkins_of,
+    people_for_manual_checkin,
     recent_checkins,
 )
 from points.checkin.judge import (
@@ -35,10 +38,13 @@ __all__ = [
     "check_in_manually",
     "check_in_with_card",
     "check_in_with_code",
+    "checked_in_already",
+    "checkins_of",
     "ensure_eligible",
     "ensure_open",
     "event_facts",
     "judge_code",
+    "people_for_manual_checkin",
     "read_event_code",
     "recent_checkins",
     "verify_event_code",

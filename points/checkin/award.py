@@ -14,14 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from points import ledger
-from points.auth import sees_all_villages
+from points import ledger, policy
 from points.checkin import sql
-from points.checkin.events import ensure_can_run
+from points.checkin.events import ensure_can_run, place_of_event
 from points.checkin.judge import (
     EventFacts,
     ensure_eligible,
@@ -33,7 +32,7 @@ from points.checkin.refusals import CapacityReached, CodeRevoked, ScanTooOld
 from points.checkin.window import ensure_open
 from points.clock import from_timestamp
 from points.db import write_transaction
-from points.errors import Forbidden, NotFound, OutsideVillage, UnknownAccount
+from points.errors import NotFound, UnknownAccount
 from points.ledger import earned
 from points.models import Account, Checkin, Event, User, utcnow
 from points.people.cards import resident_for_card
@@ -102,7 +101,7 @@ def check_in_with_card(
     """Staff scan a resident's printed card at their event."""
     event = _event_run_by(session, event_id, actor)
     resident = resident_for_card(session, secret, card_token)
-    _ensure_staff_covers(actor, resident)
+    _ensure_may_check_in(actor, event, resident)
     return award(
         session,
         event_id=event.id,
@@ -126,7 +125,7 @@ def check_in_manually(
     resident = session.get(User, resident_id)
     if resident is None:
         raise NotFound(what=f"村民 {resident_id}")
-    _ensure_staff_covers(actor, resident)
+    _ensure_may_check_in(actor, event, resident)
     return award(
         session,
         event_id=event.id,
@@ -145,12 +144,8 @@ def _event_run_by(session: Session, event_id: int, actor: User) -> Event:
     return event
 
 
-def _ensure_staff_covers(actor: User, resident: User) -> None:
-    """Staff act for residents of their own village only (town admins: anyone)."""
-    if not actor.is_staff:
-        raise Forbidden()
-    if not sees_all_villages(actor) and resident.village_id != actor.village_id:
-        raise OutsideVillage()
+def _ensure_may_check_in(actor: User, event: Event, resident: User) -> None:
+    policy.ensure_may_check_in(actor, place_of_event(event), resident)
 
 
 def award(
@@ -186,6 +181,7 @@ def award(
     event_id, points, title = event.id, event.points, event.title
     key_version = event.qr_key_version if judge else None
     resident_id, village_id, name = resident.id, resident.village_id, resident.name
+    town_id, grid_id = resident.town_id, resident.grid_id
     issuance_village = event.village_id or village_id
     account_id, issuance_id = _award_accounts(session, resident_id, issuance_village)
     try:
@@ -204,7 +200,9 @@ def award(
                     "created_at": stamp,
                 },
             )
-            earned.record_participation(connection, resident_id, village_id, stamp)
+            earned.record_participation(
+                connection, resident_id, village_id, stamp, town_id=town_id, grid_id=grid_id
+            )
             if issuance_id is None:
                 issuance_id = ledger.village_account(session, issuance_village, "issuance").id
             moved = ledger.transfer(
@@ -328,3 +326,71 @@ def recent_checkins(session: Session, event_id: int, limit: int = 8) -> list[tup
         .limit(limit)
     ).all()
     return [(name, at) for name, at in rows]
+
+
+def checkins_of(
+    session: Session, viewer: User, event_id: int, *, limit: int = 20, offset: int = 0
+) -> list[dict]:
+    """Who checked in to an event, newest first (for whoever runs the event)."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    ensure_can_run(viewer, event)
+    rows = session.execute(
+        select(Checkin, User.name)
+        .join(User, User.id == Checkin.resident_id)
+        .where(Checkin.event_id == event_id)
+        .order_by(Checkin.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [
+        {
+            "id": row.id,
+            "resident_id": row.resident_id,
+            "resident_name": name,
+            "method": row.method,
+            "actor_id": row.actor_id,
+            "points": row.points,
+            "created_at": row.created_at,
+        }
+        for row, name in rows
+    ]
+
+
+def people_for_manual_checkin(
+    session: Session, actor: User, event_id: int, text: str, *, limit: int = 30
+) -> list[User]:
+    """Active people an event's staff may check in by hand, found by name or phone."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(what=f"活动 {event_id}")
+    ensure_can_run(actor, event)
+    text = (text or "").strip()[:64]
+    if not text:
+        return []
+    like = f"%{text}%"
+    query = select(User).where(
+        User.village_id.is_not(None),
+        User.active.is_(True),
+        or_(User.name.like(like), User.phone.like(like)),
+        policy.people_to_check_in(actor, village=User.village_id, town=User.town_id),
+    )
+    if event.village_id is not None:
+        query = query.where(User.village_id == event.village_id)
+    else:
+        query = query.where(User.town_id == event.town_id)
+    return list(session.scalars(query.order_by(User.name).limit(limit)))
+
+
+def checked_in_already(session: Session, event_id: int, people_ids: list[int]) -> set[int]:
+    """Which of these people have checked in to the event."""
+    if not people_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Checkin.resident_id).where(
+                Checkin.event_id == event_id, Checkin.resident_id.in_(people_ids)
+            )
+        )
+    )

@@ -1,4 +1,5 @@
-"""The scheme's event categories with their default points (the town admin may edit them)."""
+"""Each town's event categories (kinds of safety work) with their default points; its admins
+may change the points."""
 
 from __future__ import annotations
 
@@ -20,14 +21,19 @@ DEFAULT_CATEGORIES = (
 )
 
 
-def ensure_categories(session: Session) -> None:
-    """Add any default category that is missing (never overwrites edits)."""
-    have = set(session.scalars(select(EventCategory.code)))
+def ensure_categories(session: Session, town_id: int) -> None:
+    """Give a town any default category it lacks (never overwrites its edits)."""
+    have = set(session.scalars(select(EventCategory.code).where(EventCategory.town_id == town_id)))
     for order, (code, zh, en, points) in enumerate(DEFAULT_CATEGORIES):
         if code not in have:
             session.add(
                 EventCategory(
-                    code=code, name_zh=zh, name_en=en, default_points=points, sort_order=order
+                    town_id=town_id,
+                    code=code,
+                    name_zh=zh,
+                    name_en=en,
+                    default_points=points,
+                    sort_order=order,
                 )
             )
     session.flush()

@@ -9,14 +9,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from points import policy
 from points.admin import audit
-from points.auth import ensure_village, sees_all_villages
 from points.checkin import codes
 from points.db import write_transaction
-from points.errors import N_, DomainError, Forbidden, InvalidInput, NotFound
+from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.models import Event, EventCategory, Role, User, utcnow
 from points.models.events import QR_MODES
-from points.places import settings
+from points.places import get_town, settings, village_place
+from points.policy import Place
 
 MAX_POINTS = 1000
 # Allowed status changes: draft → published → closed; draft/published → cancelled.
@@ -38,7 +39,7 @@ class EventForm:
     """What an admin fills in; unset points/window take the category's and the scheme's."""
 
     title: str
-    category_id: int
+    category_id: int | None
     starts_at: datetime
     ends_at: datetime
     village_id: int | None = None
@@ -50,24 +51,22 @@ class EventForm:
     location: str = ""
     checkin_opens_at: datetime | None = None
     checkin_closes_at: datetime | None = None
+    town_id: int | None = None  # a town-wide event's town (default: the actor's)
+    category: str | None = None  # instead of category_id: its code or its name (治安巡防)
 
 
-# --- who may do what ---------------------------------------------------------------------
-def ensure_can_manage(user: User, village_id: int | None) -> None:
-    """Admins manage their own village's events; town-wide ones are the town admin's."""
-    if user.role not in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN):
-        raise Forbidden()
-    if village_id is None and not sees_all_villages(user):
-        raise Forbidden()
-    ensure_village(user, village_id)
+def place_of_event(event: Event) -> Place:
+    return Place(event.town_id, event.village_id)
+
+
+def ensure_can_manage(user: User, place: Place) -> None:
+    """Admins manage their own village's events; town-wide ones are the town's admins'."""
+    policy.ensure_may_manage_events(user, place)
 
 
 def ensure_can_run(user: User, event: Event) -> None:
-    """Staff run their own village's events (and town-wide ones); town admins run all."""
-    if not user.is_staff:
-        raise Forbidden()
-    if event.village_id is not None:
-        ensure_village(user, event.village_id)
+    """Staff run their own village's events (and their town's town-wide ones)."""
+    policy.ensure_may_run_event(user, place_of_event(event))
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -78,8 +77,57 @@ def get_event(session: Session, event_id: int) -> Event:
     return event
 
 
-def categories(session: Session, *, active_only: bool = True) -> list[EventCategory]:
-    query = select(EventCategory).order_by(EventCategory.sort_order, EventCategory.id)
+def event_for(session: Session, viewer: User | None, event_id: int) -> Event:
+    """An event as a viewer may see it: a draft only for those who run it."""
+    event = get_event(session, event_id)
+    if event.status == "draft":
+        if viewer is None or not policy.is_staff(viewer):
+            raise NotFound(what=f"活动 {event_id}")
+        ensure_can_run(viewer, event)
+    return event
+
+
+def runs(viewer: User, event: Event) -> bool:
+    """Whether the viewer runs this event (the page then shows them its tools)."""
+    return policy.allows(ensure_can_run, viewer, event)
+
+
+def manages(viewer: User, event: Event) -> bool:
+    """Whether the viewer may edit, publish, close or cancel this event."""
+    return policy.allows(ensure_can_manage, viewer, place_of_event(event))
+
+
+def event_managed_by(session: Session, actor: User, event_id: int) -> Event:
+    """An event the actor may edit, publish, close or cancel."""
+    event = get_event(session, event_id)
+    ensure_can_manage(actor, place_of_event(event))
+    return event
+
+
+def managed_events(session: Session, actor: User, *, limit: int = 100) -> list[Event]:
+    """The events an actor runs or manages (their scope's, and their town's town-wide ones)."""
+    policy.ensure_staff(actor)
+    return [
+        event for event in list_events(session, viewer=actor, limit=limit * 2) if runs(actor, event)
+    ][:limit]
+
+
+def event_run_by(session: Session, actor: User, event_id: int) -> Event:
+    """An event whose codes, scanner and check-ins the actor may run."""
+    event = get_event(session, event_id)
+    ensure_can_run(actor, event)
+    return event
+
+
+def categories(
+    session: Session, *, active_only: bool = True, town_id: int | None = None
+) -> list[EventCategory]:
+    """A town's categories (and any shared by every town); no town named: all of them."""
+    query = select(EventCategory).order_by(
+        EventCategory.town_id, EventCategory.sort_order, EventCategory.id
+    )
+    if town_id is not None:
+        query = query.where(EventCategory.town_id.is_(None) | (EventCategory.town_id == town_id))
     if active_only:
         query = query.where(EventCategory.active.is_(True))
     return list(session.scalars(query))
@@ -96,14 +144,13 @@ def list_events(
 ) -> list[Event]:
     """Published events for the public; admins and staff also see their village's others."""
     query = select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
-    if viewer is None or not viewer.is_staff:
+    if not policy.may_see_unpublished_events(viewer):
         query = query.where(Event.status == "published")
-    elif not sees_all_villages(viewer):
-        query = query.where(
-            (Event.village_id == viewer.village_id)
-            | Event.village_id.is_(None)
-            | (Event.status == "published")
-        )
+    else:
+        mine = policy.within(viewer, village=Event.village_id, town=Event.town_id)
+        if viewer.role in (Role.STAFF, Role.VILLAGE_ADMIN):  # and their town's town-wide ones
+            mine = mine | (Event.village_id.is_(None) & (Event.town_id == viewer.town_id))
+        query = query.where(mine | (Event.status == "published"))
     if status:
         query = query.where(Event.status == status)
     if upcoming:
@@ -113,13 +160,40 @@ def list_events(
 
 
 # --- writing ----------------------------------------------------------------------------
-def _clean(session: Session, form: EventForm) -> dict:
+def event_place(session: Session, actor: User, form: EventForm) -> Place:
+    """Where a new or edited event belongs: its village's town, else the named (or the
+    actor's) town."""
+    if form.village_id is not None:
+        return village_place(session, form.village_id)
+    town_id = form.town_id or actor.town_id
+    if town_id is None:
+        raise InvalidInput("请选择活动所属的镇。")
+    return Place(get_town(session, town_id).id)
+
+
+def _category(session: Session, form: EventForm, town_id: int) -> EventCategory:
+    """The form's category, by id, code or name, among the town's (its own before shared)."""
+    if form.category_id is not None:
+        category = session.get(EventCategory, form.category_id)
+        if category is not None and category.town_id in (None, town_id):
+            return category
+        raise InvalidInput("请选择活动类别。")
+    wanted = (form.category or "").strip()
+    if not wanted:
+        raise InvalidInput("请选择活动类别。")
+    for category in sorted(
+        categories(session, active_only=False, town_id=town_id), key=lambda c: c.town_id is None
+    ):
+        if wanted in (category.code, category.name_zh, category.name_en):
+            return category
+    raise InvalidInput("没有这个活动类别：%(code)s", code=wanted)
+
+
+def _clean(session: Session, form: EventForm, town_id: int) -> dict:
     title = (form.title or "").strip()
     if not 1 <= len(title) <= 120:
         raise InvalidInput("活动名称为 1 到 120 个字。")
-    category = session.get(EventCategory, form.category_id)
-    if category is None:
-        raise InvalidInput("请选择活动类别。")
+    category = _category(session, form, town_id)
     if form.ends_at <= form.starts_at:
         raise InvalidInput("结束时间必须晚于开始时间。")
     points = category.default_points if form.points is None else form.points
@@ -133,8 +207,8 @@ def _clean(session: Session, form: EventForm) -> dict:
         raise InvalidInput("二维码方式只能是滚动或固定。")
     if form.status not in ("draft", "published"):
         raise InvalidInput("新活动只能是草稿或已发布。")
-    before = settings.get(session, "checkin_opens_before_minutes", form.village_id)
-    after = settings.get(session, "checkin_closes_after_minutes", form.village_id)
+    before = settings.get(session, "checkin_opens_before_minutes", form.village_id, town_id=town_id)
+    after = settings.get(session, "checkin_closes_after_minutes", form.village_id, town_id=town_id)
     opens = form.checkin_opens_at or form.starts_at - timedelta(minutes=int(before))
     closes = form.checkin_closes_at or form.ends_at + timedelta(minutes=int(after))
     if closes <= opens:
@@ -142,6 +216,7 @@ def _clean(session: Session, form: EventForm) -> dict:
     return {
         "title": title,
         "category_id": category.id,
+        "town_id": town_id,
         "village_id": form.village_id,
         "starts_at": form.starts_at,
         "ends_at": form.ends_at,
@@ -157,9 +232,10 @@ def _clean(session: Session, form: EventForm) -> dict:
 
 def create_event(session: Session, actor: User, form: EventForm) -> Event:
     """Create an event (published unless sent as a draft)."""
-    ensure_can_manage(actor, form.village_id)
+    place = event_place(session, actor, form)
+    ensure_can_manage(actor, place)
     with write_transaction(session):
-        fields = _clean(session, form)
+        fields = _clean(session, form, place.town_id)
         event = Event(**fields, status=form.status, created_by=actor.id)
         session.add(event)
         session.flush()
@@ -179,11 +255,12 @@ def update_event(session: Session, actor: User, event_id: int, form: EventForm) 
     """Edit a draft or published event; points can't change once someone has checked in."""
     with write_transaction(session):
         event = _locked(session, event_id)
-        ensure_can_manage(actor, event.village_id)
-        ensure_can_manage(actor, form.village_id)
+        ensure_can_manage(actor, place_of_event(event))
+        place = event_place(session, actor, form)
+        ensure_can_manage(actor, place)
         if event.status not in ("draft", "published"):
             raise IllegalEventTransition(status=event.status)
-        fields = _clean(session, form)
+        fields = _clean(session, form, place.town_id)
         if event.checkin_count and fields["points"] != event.points:
             raise InvalidInput("已有人签到，不能再改积分。")
         before = {"title": event.title, "points": event.points}
@@ -207,7 +284,7 @@ def change_status(session: Session, actor: User, event_id: int, action: str) -> 
     allowed_from, target = TRANSITIONS[action]
     with write_transaction(session):
         event = _locked(session, event_id)
-        ensure_can_manage(actor, event.village_id)
+        ensure_can_manage(actor, place_of_event(event))
         if event.status not in allowed_from:
             raise IllegalEventTransition(status=event.status)
         before = event.status
@@ -250,21 +327,21 @@ def regenerate_key(session: Session, actor: User, event_id: int) -> Event:
 
 
 def update_category_points(session: Session, actor: User, category_id: int, points: int) -> None:
-    """The town admin sets a category's default points."""
-    if actor.role != Role.TOWN_ADMIN:
-        raise Forbidden()
+    """A town's admins set a category's default points (a city-wide category: the city)."""
     if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
         raise InvalidInput("积分为 1 到 %(max)s 之间的整数。", max=MAX_POINTS)
     with write_transaction(session):
         category = session.get(EventCategory, category_id)
         if category is None:
             raise NotFound(what=f"类别 {category_id}")
+        policy.ensure_may_change_settings(actor, Place(category.town_id))
         before = category.default_points
         category.default_points = points
         audit.record(
             session,
             actor_id=actor.id,
             action="category.points",
+            town_id=category.town_id,
             target_type="event_category",
             target_id=category.id,
             before={"points": before},
@@ -285,9 +362,14 @@ def _locked(session: Session, event_id: int) -> Event:
 
 
 # --- the code on screen -----------------------------------------------------------------
-def rotate_seconds(session: Session, village_id: int | None, default: int) -> int:
-    """How often rotating codes change: the village's setting, the town's, else `default`."""
-    value = settings.get(session, "checkin_rotate_seconds", village_id, default=default)
+def rotate_seconds(
+    session: Session, village_id: int | None, default: int, town_id: int | None = None
+) -> int:
+    """How often rotating codes change: the village's setting, its town's, the city's, else
+    `default`."""
+    value = settings.get(
+        session, "checkin_rotate_seconds", village_id, default=default, town_id=town_id
+    )
     return max(5, int(value))
 
 

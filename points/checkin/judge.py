@@ -18,6 +18,7 @@ from points.checkin.refusals import (
     CodeRevoked,
     NotAResident,
     OtherEvent,
+    ResidentOtherTown,
     ResidentOtherVillage,
 )
 from points.checkin.window import ensure_open
@@ -33,6 +34,7 @@ class EventFacts:
     id: int
     title: str
     points: int
+    town_id: int
     village_id: int | None
     village_name: str | None
     status: str
@@ -56,6 +58,8 @@ def ensure_eligible(event: EventFacts, resident: User) -> None:
         raise NotAResident(name=resident.name)
     if event.village_id is not None and resident.village_id != event.village_id:
         raise ResidentOtherVillage(name=resident.name, village=event.village_name or "")
+    if resident.town_id != event.town_id:
+        raise ResidentOtherTown(name=resident.name)
 
 
 def verify_event_code(
@@ -91,7 +95,9 @@ def judge_code(
     if code.key_version != event.qr_key_version or code.mode != event.qr_mode:
         raise CodeRevoked()
     if code.mode == "rotating":
-        step = codes.current_step(rotate_seconds(session, event.village_id, rotate_default), moment)
+        step = codes.current_step(
+            rotate_seconds(session, event.village_id, rotate_default, event.town_id), moment
+        )
         if code.step > step:
             raise CodeInvalid()
         if code.step < step - 1:

@@ -71,6 +71,12 @@ class ResidentOtherVillage(CheckinRefused):
     template = N_("%(name)s 不是%(village)s的村民，不能在这场活动签到。")
 
 
+class ResidentOtherTown(CheckinRefused):
+    code = "other_town"
+    category = "forbidden"
+    template = N_("%(name)s 不是本镇的村民，不能在这场全镇活动签到。")
+
+
 class NotAResident(CheckinRefused):
     code = "not_resident"
     category = "forbidden"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 
+from points.checkin.window import is_open
 from points.models import Account, Checkin, Event, Village
 
 events = Event.__table__
@@ -21,6 +22,7 @@ EVENT_FACTS = (
         events.c.id,
         events.c.title,
         events.c.points,
+        events.c.town_id,
         events.c.village_id,
         villages.c.name,
         events.c.status,
@@ -42,9 +44,7 @@ TAKE_PLACE = (
     update(events)
     .where(
         events.c.id == bindparam("event_id"),
-        events.c.status == "published",
-        events.c.checkin_opens_at <= _when,
-        events.c.checkin_closes_at >= _when,
+        is_open(events, _when),
         events.c.capacity.is_(None) | (events.c.checkin_count < events.c.capacity),
     )
     .values(checkin_count=events.c.checkin_count + 1)

@@ -12,12 +12,12 @@ from importlib import import_module
 
 from sqlalchemy.orm import Session
 
-from points.checkin.categories import ensure_categories
 from points.db import write_transaction
 from points.models import EventCategory, Role, User, utcnow
 from points.people import NewPerson, add_person
 from points.people.passwords import hash_password
-from points.places import create_village
+from points.places import create_city, create_village
+from points.places.opening import open_town
 
 PASSWORD = "pingan123"
 VILLAGES = (("谷来村", "GL01"), ("袁家岙村", "YJA02"), ("马村", "MC03"))
@@ -82,13 +82,13 @@ def logins_text() -> str:
 def seed(session: Session, *, residents_per_village: int = 20, seed: int = 2026) -> None:
     """Create the demo town. Deterministic for a given seed."""
     rng = random.Random(seed)
-    with write_transaction(session):
-        ensure_categories(session)
-    villages = [create_village(session, name=n, code=c) for n, c in VILLAGES]
+    create_city(session, name="嵊州市", code="SZ")
+    town = open_town(session, name="谷来镇", code="GL", points_name="香榧币")
+    villages = [create_village(session, town_id=town.id, name=n, code=c) for n, c in VILLAGES]
     with write_transaction(session):
         town_admin = add_person(
             session,
-            NewPerson(TOWN_ADMIN[0], TOWN_ADMIN[1], None, Role.TOWN_ADMIN.value),
+            NewPerson(TOWN_ADMIN[0], TOWN_ADMIN[1], None, Role.TOWN_ADMIN.value, town_id=town.id),
         )
         admins, staff, residents = {}, {}, []
         serial = 0

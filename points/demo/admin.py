@@ -12,6 +12,7 @@ from points.admin.adjustments import adjust_by_rule, reverse_checkin
 from points.errors import DomainError
 from points.models import Checkin
 from points.places import settings
+from points.policy import Place
 
 TOWN_RULES = [
     {"label": "见义勇为", "amount": 50},
@@ -24,12 +25,13 @@ TOWN_RULES = [
 
 def seed_demo(session: Session, rng: random.Random, people) -> None:
     """Town rules, a village's own extra rule, adjustments by rule and a reversed check-in."""
-    settings.update(session, people.town_admin, None, {"deduction_rules": TOWN_RULES})
+    town = Place(people.town_admin.town_id)
+    settings.update(session, people.town_admin, town, {"deduction_rules": TOWN_RULES})
     first = people.villages[0]
     settings.update(
         session,
         people.admins[first.id],
-        first.id,
+        Place(first.town_id, first.id),
         {"deduction_rules": [*TOWN_RULES, {"label": "护林防火巡查", "amount": 8}]},
     )
     for village in people.villages:

@@ -34,7 +34,7 @@ def record(bind: Connection, t: Transfer, debit: Account, credit: Account) -> No
     """Add a posted transfer's earned points to its resident's totals for each period.
 
     One cached upsert, executed for the three periods: it runs inside the ledger's write lock
-    on every award. A new row takes the resident's current village and household.
+    on every award. A new row takes the resident's current town, village, grid and household.
     """
     user_id, delta = earned_delta(t, debit, credit)
     if not user_id or not delta:
@@ -52,12 +52,18 @@ def record(bind: Connection, t: Transfer, debit: Account, credit: Account) -> No
 def _upsert(dialect: str):
     """INSERT … ON CONFLICT (period, resident_id) DO UPDATE, built once per dialect."""
     insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    person = select(User.village_id, User.household_id).where(User.id == bindparam("uid"))
+    person = select(User.village_id).where(User.id == bindparam("uid"))
+
+    def of_person(column):
+        return person.with_only_columns(column).scalar_subquery()
+
     statement = insert_for(EarnedTotal).values(
         period=bindparam("period"),
         resident_id=bindparam("uid"),
-        village_id=person.with_only_columns(User.village_id).scalar_subquery(),
-        household_id=person.with_only_columns(User.household_id).scalar_subquery(),
+        town_id=of_person(User.town_id),
+        village_id=of_person(User.village_id),
+        grid_id=of_person(User.grid_id),
+        household_id=of_person(User.household_id),
         points=bindparam("delta"),
         reached_at=bindparam("at"),
     )
@@ -71,11 +77,24 @@ def _upsert(dialect: str):
 
 
 def record_participation(
-    bind: Connection, resident_id: int, village_id: int, moment: datetime
+    bind: Connection,
+    resident_id: int,
+    village_id: int,
+    moment: datetime,
+    *,
+    town_id: int,
+    grid_id: int | None = None,
 ) -> None:
     """Count a resident as taking part in each period of `moment` (once per period)."""
     rows = [
-        {"period": key, "resident_id": resident_id, "village_id": village_id, "first_at": moment}
+        {
+            "period": key,
+            "resident_id": resident_id,
+            "town_id": town_id,
+            "village_id": village_id,
+            "grid_id": grid_id,
+            "first_at": moment,
+        }
         for key in period_keys(moment)
     ]
     bind.execute(_take_part(bind.dialect.name), rows)

@@ -1,9 +1,10 @@
 """Tables only: no Flask request, no business rules."""
 
-from points.models.base import utcnow
+from points.models.base import Base, utcnow
 from points.models.events import Checkin, Event, EventCategory
 from points.models.ledger import Account, LedgerHead, Transfer
-from points.models.people import Household, Role, User, Village
+from points.models.people import Household, Role, User
+from points.models.places import City, Grid, Town, Village, grid_staff
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
@@ -11,10 +12,13 @@ from points.models.standings import EarnedTotal, Participation
 __all__ = [
     "Account",
     "AuditEntry",
+    "Base",
     "Checkin",
+    "City",
     "EarnedTotal",
     "Event",
     "EventCategory",
+    "Grid",
     "Household",
     "IdempotencyRecord",
     "LedgerHead",
@@ -25,8 +29,10 @@ __all__ = [
     "Role",
     "Setting",
     "StockMovement",
+    "Town",
     "Transfer",
     "User",
     "Village",
+    "grid_staff",
     "utcnow",
 ]

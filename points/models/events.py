@@ -17,20 +17,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from points.extensions import db
-from points.models.base import utcnow
-from points.models.people import Village
+from points.models.base import Base, one_of, utcnow
+from points.models.places import Village
 
 EVENT_STATUSES = ("draft", "published", "closed", "cancelled")
 QR_MODES = ("rotating", "static")
 CHECKIN_METHODS = ("self", "card", "manual")
 
 
-class EventCategory(db.Model):
+class EventCategory(Base):
+    """A kind of safety work; town_id null: every town's, else one town's own."""
+
     __tablename__ = "event_categories"
+    __table_args__ = (UniqueConstraint("town_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"))
+    code: Mapped[str] = mapped_column(String(32))
     name_zh: Mapped[str] = mapped_column(String(40))
     name_en: Mapped[str] = mapped_column(String(60))
     default_points: Mapped[int] = mapped_column(Integer)
@@ -38,14 +41,14 @@ class EventCategory(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Event(db.Model):
+class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("points > 0", name="points_positive"),
         CheckConstraint("capacity is null or capacity > 0", name="capacity_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint("status in ('draft', 'published', 'closed', 'cancelled')", name="status"),
-        CheckConstraint("qr_mode in ('rotating', 'static')", name="qr_mode"),
+        CheckConstraint(one_of("status", EVENT_STATUSES), name="status"),
+        CheckConstraint(one_of("qr_mode", QR_MODES), name="qr_mode"),
         Index("ix_events_status_starts", "status", "starts_at"),
     )
 
@@ -54,6 +57,8 @@ class Event(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(120), default="")
     category_id: Mapped[int] = mapped_column(ForeignKey("event_categories.id"))
+    # A town-wide event has no village; every event belongs to a town.
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -73,11 +78,11 @@ class Event(db.Model):
     village: Mapped[Village | None] = relationship()
 
 
-class Checkin(db.Model):
+class Checkin(Base):
     __tablename__ = "checkins"
     __table_args__ = (
         UniqueConstraint("event_id", "resident_id"),
-        CheckConstraint("method in ('self', 'card', 'manual')", name="method"),
+        CheckConstraint(one_of("method", CHECKIN_METHODS), name="method"),
         Index("ix_checkins_resident_created", "resident_id", "created_at"),
         Index("ix_checkins_village_created", "village_id", "created_at"),
     )

@@ -9,20 +9,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
-from points.extensions import db
-from points.models.base import utcnow
+from points.models.base import Base, one_of, utcnow
 
 ACCOUNT_KINDS = ("resident", "issuance", "redeemed")
 TRANSFER_KINDS = ("award", "redeem", "adjust", "reverse", "expire")
 TRANSFER_PHASES = ("single", "pending", "post", "void")
 
 
-class Account(db.Model):
+class Account(Base):
     __tablename__ = "accounts"
     __table_args__ = (
-        CheckConstraint("kind in ('resident', 'issuance', 'redeemed')", name="kind"),
+        CheckConstraint(one_of("kind", ACCOUNT_KINDS), name="kind"),
         # The last guard: a resident can never spend what they do not have.
         CheckConstraint(
             "kind <> 'resident' or credits_posted - debits_posted - debits_pending >= 0",
@@ -46,16 +46,19 @@ class Account(db.Model):
     credits_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    @property
+    # Defined once, for Python and for SQL: every reader uses these.
+    @hybrid_property
     def balance(self) -> int:
+        """Posted points: what the account holds."""
         return self.credits_posted - self.debits_posted
 
-    @property
+    @hybrid_property
     def available(self) -> int:
+        """What a resident may spend: posted points less what pending holds take."""
         return self.credits_posted - self.debits_posted - self.debits_pending
 
 
-class Transfer(db.Model):
+class Transfer(Base):
     """One immutable movement of points. A database trigger refuses UPDATE and DELETE.
 
     Two-phase transfers are three rows: a `pending` hold, later resolved by exactly one
@@ -67,8 +70,8 @@ class Transfer(db.Model):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("debit_account_id <> credit_account_id", name="distinct_accounts"),
-        CheckConstraint("kind in ('award', 'redeem', 'adjust', 'reverse', 'expire')", name="kind"),
-        CheckConstraint("phase in ('single', 'pending', 'post', 'void')", name="phase"),
+        CheckConstraint(one_of("kind", TRANSFER_KINDS), name="kind"),
+        CheckConstraint(one_of("phase", TRANSFER_PHASES), name="phase"),
         CheckConstraint(
             "(phase in ('post', 'void')) = (pending_id is not null)", name="resolution"
         ),
@@ -95,7 +98,7 @@ class Transfer(db.Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class LedgerHead(db.Model):
+class LedgerHead(Base):
     """The single row holding the chain's head: locking it orders every append."""
 
     __tablename__ = "ledger_head"

@@ -1,4 +1,4 @@
-"""Villages, households and the people of the scheme."""
+"""Households and the people of the scheme, with their role and their place in the tree."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from points.extensions import db
-from points.models.base import utcnow
+from points.models.base import Base, one_of, utcnow
+from points.models.places import Grid, Village, grid_staff
 
 
 class Role(enum.StrEnum):
@@ -17,36 +17,41 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     VILLAGE_ADMIN = "village_admin"
     TOWN_ADMIN = "town_admin"
+    CITY_ADMIN = "city_admin"
 
 
-class Village(db.Model):
-    __tablename__ = "villages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80))
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+ROLES = tuple(role.value for role in Role)
 
 
-class Household(db.Model):
+class Household(Base):
     __tablename__ = "households"
     __table_args__ = (UniqueConstraint("village_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     village: Mapped[Village] = relationship()
 
 
-class User(db.Model):
-    """A person: resident, grid worker (staff), village admin or town admin."""
+class User(Base):
+    """A person: resident, grid worker (staff), village, town or city admin.
+
+    Their scope is a node of the tree: a city admin the whole city, a town admin their town
+    (`town_id`), everyone else their village (`village_id`, and `town_id` its town); a
+    resident lives in a grid (`grid_id`), a grid worker serves the grids in `grids`.
+    """
 
     __tablename__ = "users"
     __table_args__ = (
+        CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint(
-            "role in ('resident', 'staff', 'village_admin', 'town_admin')", name="role"
+            "(role = 'city_admin' and town_id is null and village_id is null)"
+            " or (role = 'town_admin' and town_id is not null and village_id is null)"
+            " or (role not in ('city_admin', 'town_admin')"
+            " and town_id is not null and village_id is not null)",
+            name="place",
         ),
-        CheckConstraint("role = 'town_admin' or village_id is not null", name="village"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +59,9 @@ class User(db.Model):
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default=Role.RESIDENT.value, index=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -65,6 +72,8 @@ class User(db.Model):
 
     village: Mapped[Village | None] = relationship()
     household: Mapped[Household | None] = relationship()
+    grid: Mapped[Grid | None] = relationship(foreign_keys=[grid_id])
+    grids: Mapped[list[Grid]] = relationship(secondary=grid_staff, order_by=Grid.id)
 
     # Flask-Login protocol
     @property
@@ -83,9 +92,14 @@ class User(db.Model):
         return f"{self.id}:{self.token_version}"
 
     @property
+    def grid_ids(self) -> frozenset[int]:
+        """The grids a grid worker serves."""
+        return frozenset(grid.id for grid in self.grids)
+
+    @property
     def is_admin(self) -> bool:
-        return self.role in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN)
+        return self.role in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN, Role.CITY_ADMIN)
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.VILLAGE_ADMIN, Role.TOWN_ADMIN)
+        return self.role != Role.RESIDENT

@@ -8,17 +8,17 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from points.extensions import db
-from points.models.base import utcnow
+from points.models.base import Base, utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_village_created", "village_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     action: Mapped[str] = mapped_column(String(40), index=True)
     target_type: Mapped[str] = mapped_column(String(30), default="")
@@ -27,7 +27,7 @@ class AuditEntry(db.Model):
     after: Mapped[Any | None] = mapped_column(JSON)
 
 
-class Notice(db.Model):
+class Notice(Base):
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_user_created", "user_id", "created_at"),)
 
@@ -39,7 +39,7 @@ class Notice(db.Model):
     read_at: Mapped[datetime | None]
 
 
-class IdempotencyRecord(db.Model):
+class IdempotencyRecord(Base):
     """The stored answer to a POST sent with an Idempotency-Key."""
 
     __tablename__ = "idempotency_records"
@@ -55,13 +55,19 @@ class IdempotencyRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Setting(db.Model):
-    """A scheme setting; village_id null holds the town default."""
+class Setting(Base):
+    """A scheme setting for one place: the city (both ids null), a town or a village.
+
+    `scope` names the place in one column ('city', 't<id>', 'v<id>') so that each place holds
+    one value per key.
+    """
 
     __tablename__ = "settings"
-    __table_args__ = (UniqueConstraint("village_id", "key"),)
+    __table_args__ = (UniqueConstraint("scope", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     key: Mapped[str] = mapped_column(String(60))
     value: Mapped[Any] = mapped_column(JSON)

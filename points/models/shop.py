@@ -16,14 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from points.extensions import db
-from points.models.base import utcnow
+from points.models.base import Base, one_of, utcnow
 
 REDEMPTION_STATUSES = ("pending", "approved", "fulfilled", "rejected", "cancelled")
 STOCK_MOVEMENT_KINDS = ("restock", "reserve", "release", "handover", "correction")
+STOCK_MOVEMENT_KINDS = ("restock", "reserve", "release", "handover", "correction")
 
 
-class Reward(db.Model):
+class Reward(Base):
     __tablename__ = "rewards"
     __table_args__ = (
         CheckConstraint("points_cost > 0", name="cost_positive"),
@@ -32,6 +32,8 @@ class Reward(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # A town-wide reward has no village; every reward belongs to a town's catalogue.
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -45,13 +47,9 @@ class Reward(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class StockMovement(db.Model):
+class StockMovement(Base):
     __tablename__ = "stock_movements"
-    __table_args__ = (
-        CheckConstraint(
-            "kind in ('restock', 'reserve', 'release', 'handover', 'correction')", name="kind"
-        ),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", STOCK_MOVEMENT_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reward_id: Mapped[int] = mapped_column(ForeignKey("rewards.id"), index=True)
@@ -63,15 +61,12 @@ class StockMovement(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Redemption(db.Model):
+class Redemption(Base):
     __tablename__ = "redemptions"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("points > 0", name="points_positive"),
-        CheckConstraint(
-            "status in ('pending', 'approved', 'fulfilled', 'rejected', 'cancelled')",
-            name="status",
-        ),
+        CheckConstraint(one_of("status", REDEMPTION_STATUSES), name="status"),
         Index("ix_redemptions_village_status", "village_id", "status", "created_at"),
         Index("ix_redemptions_resident", "resident_id", "created_at"),
     )

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from points.extensions import db
+from points.models.base import Base
 
 
-class EarnedTotal(db.Model):
+class EarnedTotal(Base):
     """Points a resident earned in a period ('all', 'y2026', 'm2026-11', Asia/Shanghai).
 
     `reached_at` is when the total last changed: of two equal totals, the earlier one
@@ -23,18 +23,22 @@ class EarnedTotal(db.Model):
         Index("ix_earned_period_rank", "period", "points", "reached_at"),
         Index("ix_earned_period_village_rank", "period", "village_id", "points", "reached_at"),
         Index("ix_earned_period_household", "period", "household_id"),
+        Index("ix_earned_period_town_rank", "period", "town_id", "points", "reached_at"),
+        Index("ix_earned_period_grid_rank", "period", "grid_id", "points", "reached_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(10))
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     points: Mapped[int] = mapped_column(BigInteger, default=0)
     reached_at: Mapped[datetime]
 
 
-class Participation(db.Model):
+class Participation(Base):
     """A resident checked in at least once in a period: the villages' participation rate.
 
     Written beside each check-in (points.earned listens for new Checkin rows); `first_at` is
@@ -46,10 +50,13 @@ class Participation(db.Model):
     __table_args__ = (
         UniqueConstraint("period", "resident_id"),
         Index("ix_participation_period_village", "period", "village_id"),
+        Index("ix_participation_period_town", "period", "town_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(10))
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     first_at: Mapped[datetime]

@@ -11,9 +11,11 @@ from points.people.registry import (
     authenticate,
     clean_name,
     create_person,
+    find_person,
     get_person,
     household,
     normalise_phone,
+    person_for,
 )
 
 __all__ = [
@@ -24,7 +26,9 @@ __all__ = [
     "authenticate",
     "clean_name",
     "create_person",
+    "find_person",
     "get_person",
     "household",
     "normalise_phone",
+    "person_for",
 ]

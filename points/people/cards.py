@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from points.errors import N_, DomainError
 from points.models import User
+from points.people.registry import person_for
 from points.signing import BadToken, sign, unsign
 
 CARD_SALT = "points.resident-card"
@@ -16,6 +17,11 @@ CARD_SALT = "points.resident-card"
 class CardInvalid(DomainError):
     code = "invalid"
     template = N_("这不是有效的积分卡二维码。")
+
+
+class NoCard(DomainError):
+    code = "no_card"
+    template = N_("%(name)s 没有积分账户，也就没有积分卡。")
 
 
 class CardRevoked(DomainError):
@@ -61,3 +67,11 @@ def resident_for_card(session: Session, secret: str, token: str) -> User:
     if code.card_version != resident.card_version:
         raise CardRevoked()
     return resident
+
+
+def card_holder(session: Session, viewer: User, user_id: int) -> User:
+    """The person whose card a viewer asked for: their own, or someone they may see."""
+    person = person_for(session, viewer, user_id)
+    if person.village_id is None:
+        raise NoCard(name=person.name)
+    return person

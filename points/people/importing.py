@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from points import people
+from points import people, policy
 from points.admin import audit
-from points.auth import sees_all_villages
 from points.db import write_transaction
-from points.errors import N_, DomainError, PhoneTaken
-from points.i18n import translate
+from points.errors import N_, DomainError, Forbidden, PhoneTaken, render
 from points.models import User, Village
 
 COLUMNS = ("姓名", "手机号", "村编码", "户号")
@@ -45,7 +43,7 @@ class ImportResult:
 def decode(data: bytes) -> str:
     """Text of a CSV file in UTF-8 (with or without BOM) or GBK/GB18030."""
     if len(data) > MAX_BYTES:
-        raise UnreadableFile(detail=translate("文件超过 5 MB"))
+        raise UnreadableFile(detail=render("文件超过 5 MB"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -54,7 +52,7 @@ def decode(data: bytes) -> str:
         # GB18030 is a superset of GBK and GB2312: one decoder reads all three.
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(detail=translate("不是 UTF-8 或 GBK 编码的 CSV")) from exc
+        raise UnreadableFile(detail=render("不是 UTF-8 或 GBK 编码的 CSV")) from exc
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ class _Row:
 def _read_rows(text: str) -> tuple[list[list[str]], list[str]]:
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
-        raise UnreadableFile(detail=translate("文件是空的"))
+        raise UnreadableFile(detail=render("文件是空的"))
     header = [cell.strip() for cell in rows[0]]
     return rows[1:], header
 
@@ -79,13 +77,15 @@ def import_residents(session: Session, actor: User | None, data: bytes) -> Impor
 
     `actor` None is the command line (the operator of the server: every village).
     """
+    if actor is not None:
+        policy.ensure_may_import(actor, policy.scope_of(actor))
     body, header = _read_rows(decode(data))
     missing = [name for name in COLUMNS if name not in header]
     if missing:
-        message = translate("表头缺少列：%(columns)s", columns="、".join(missing))
+        message = render("表头缺少列：%(columns)s", columns="、".join(missing))
         return ImportResult(errors=[{"row": 1, "message": message}])
     if len(body) > MAX_ROWS:
-        raise UnreadableFile(detail=translate("一次最多导入 %(n)s 行", n=MAX_ROWS))
+        raise UnreadableFile(detail=render("一次最多导入 %(n)s 行", n=MAX_ROWS))
     where = {name: header.index(name) for name in COLUMNS}
     villages = {v.code: v for v in session.scalars(select(Village))}
     result = ImportResult()
@@ -105,7 +105,7 @@ def import_residents(session: Session, actor: User | None, data: bytes) -> Impor
     if result.errors:
         return result
     if not good:
-        return ImportResult(errors=[{"row": 2, "message": translate("文件里没有村民。")}])
+        return ImportResult(errors=[{"row": 2, "message": render("文件里没有村民。")}])
     failed: list[dict] = []
     try:
         with write_transaction(session):
@@ -132,7 +132,7 @@ def _write(
                     village_id=row.village_id,
                     household_code=row.household or None,
                 ),
-                actor_id=actor.id if actor else None,
+                actor=actor,
             )
         except DomainError as error:
             failed.append({"row": row.number, "message": error.message})
@@ -164,8 +164,11 @@ def _check_row(
     village = villages.get(code)
     if village is None:
         raise UnknownVillageCode(code=code)
-    if actor is not None and not sees_all_villages(actor) and village.id != actor.village_id:
-        raise OtherVillageRow(code=code)
+    if actor is not None:
+        try:
+            policy.ensure_may_import(actor, policy.Place(village.town_id, village.id))
+        except Forbidden as refused:
+            raise OtherVillageRow(code=code) from refused
     if phone in seen_phones:
         raise DuplicateInFile(phone=phone, row=seen_phones[phone])
     if session.scalar(select(User.id).where(User.phone == phone)):

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from points import people
+from points import people, policy
 from points.admin import audit
-from points.auth import ensure_village, sees_all_villages
 from points.db import write_transaction
 from points.errors import N_, DomainError, Forbidden, PhoneTaken
 from points.models import Account, Role, User
+from points.places import village_place
 
 
 class SelfSuspension(Forbidden):
@@ -39,9 +39,7 @@ def _snapshot(user: User) -> dict:
 
 def _person_in_scope(session: Session, actor: User, user_id: int) -> User:
     person = people.get_person(session, user_id)
-    ensure_village(actor, person.village_id)
-    if person.role in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN) and not sees_all_villages(actor):
-        raise Forbidden()  # a village admin manages residents and grid workers, not admins
+    policy.ensure_may_manage_person(actor, person)
     return person
 
 
@@ -62,12 +60,13 @@ def list_people(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[RosterRow], int]:
-    """People of the actor's village (town admins: all or one village), with balances."""
+    """People in the actor's scope (or one village of it), with balances."""
     if village_id is not None:
-        ensure_village(actor, village_id)
-    elif not sees_all_villages(actor):
-        village_id = actor.village_id
+        policy.ensure_may_see_reports(actor, village_place(session, village_id))
+    else:
+        policy.ensure_may_see_reports(actor, policy.scope_of(actor))
     stmt = select(User, Account).outerjoin(Account, Account.user_id == User.id)
+    stmt = stmt.where(policy.within(actor, village=User.village_id, town=User.town_id))
     if village_id is not None:
         stmt = stmt.where(User.village_id == village_id)
     if query:
@@ -179,12 +178,12 @@ def people_for_cards(
     if ids:
         found = session.scalars(stmt.where(User.id.in_(ids)).order_by(User.id)).all()
         for person in found:
-            ensure_village(actor, person.village_id)
+            policy.ensure_may_see_card(actor, person)
         return list(found)
     if village_id is not None:
-        ensure_village(actor, village_id)
-    elif not sees_all_villages(actor):
-        village_id = actor.village_id
-    if village_id is not None:
+        policy.ensure_may_see_reports(actor, village_place(session, village_id))
         stmt = stmt.where(User.village_id == village_id)
+    else:
+        policy.ensure_may_see_reports(actor, policy.scope_of(actor))
+        stmt = stmt.where(policy.within(actor, village=User.village_id, town=User.town_id))
     return list(session.scalars(stmt.order_by(User.village_id, User.household_id, User.id)))

@@ -1,18 +1,23 @@
-"""Scheme settings: a village's own value, else the town default, else the built-in one."""
+"""Scheme settings that inherit down the tree: a village's own value, else its town's, else
+the city's, else the built-in default.
+
+Each stored value belongs to one place, named by `scope`: 'city', 't<town id>' or
+'v<village id>'.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from points import policy
 from points.admin import audit
-from points.auth import ensure_village, sees_all_villages
 from points.db import write_transaction
-from points.errors import N_, DomainError, Forbidden
-from points.i18n import translate
-from points.models import Setting, User
+from points.errors import N_, DomainError, Msgid
+from points.models import Setting, User, Village
+from points.policy import Place
 
 DEFAULTS: dict[str, Any] = {
     "checkin_rotate_seconds": 30,
@@ -21,40 +26,74 @@ DEFAULTS: dict[str, Any] = {
     "level_thresholds": [0, 100, 300, 1000],
     "deduction_rules": [],
     "monthly_redemption_limit": None,
+    "scheme_name": "平安积分",
 }
+CITY_SCOPE = "city"
 
 
-# Read on every scan (the rotating code's step): built once, run as plain Core.
+def scope_key(place: Place) -> str:
+    """The `scope` a place's own values are stored under."""
+    if place.village_id is not None:
+        return f"v{place.village_id}"
+    if place.town_id is not None:
+        return f"t{place.town_id}"
+    return CITY_SCOPE
+
+
+# Read on every scan (the rotating code's step): built once, run as plain Core. One query
+# finds the village's, its town's and the city's values; the nearest one wins.
 _settings = Setting.__table__
-_LOOKUP = select(_settings.c.village_id, _settings.c.value).where(
+_village_town = (
+    select(Village.town_id).where(Village.id == bindparam("village_id")).scalar_subquery()
+)
+_LOOKUP = select(_settings.c.scope, _settings.c.value).where(
     _settings.c.key == bindparam("key"),
-    (_settings.c.village_id == bindparam("village_id")) | _settings.c.village_id.is_(None),
+    or_(
+        _settings.c.scope == CITY_SCOPE,
+        _settings.c.scope == bindparam("village_scope"),
+        and_(
+            _settings.c.village_id.is_(None),
+            _settings.c.town_id == func.coalesce(bindparam("town_id"), _village_town),
+        ),
+    ),
 )
 
 
-def get(session: Session, key: str, village_id: int | None = None, default: Any = None) -> Any:
-    """Return the setting for a village (falling back to the town's, then `default`, then ours)."""
-    rows = session.connection().execute(_LOOKUP, {"key": key, "village_id": village_id}).all()
-    by_scope = {village: value for village, value in rows}
-    if village_id is not None and village_id in by_scope:
-        return by_scope[village_id]
-    if None in by_scope:
-        return by_scope[None]
+def get(
+    session: Session,
+    key: str,
+    village_id: int | None = None,
+    default: Any = None,
+    *,
+    town_id: int | None = None,
+) -> Any:
+    """The setting for a village (or a town), falling back up the tree, then to `default`,
+    then to the built-in value."""
+    params = {
+        "key": key,
+        "village_id": village_id,
+        "village_scope": f"v{village_id}" if village_id is not None else "-",
+        "town_id": town_id,
+    }
+    found = dict(session.connection().execute(_LOOKUP, params).all())
+    for scope in (params["village_scope"], *[s for s in found if s.startswith("t")], CITY_SCOPE):
+        if scope in found:
+            return found[scope]
     return default if default is not None else DEFAULTS.get(key)
 
 
-def put(session: Session, key: str, value: Any, village_id: int | None = None) -> Setting:
-    """Set a value inside the caller's transaction."""
-    row = session.scalar(
-        select(Setting).where(
-            Setting.key == key,
-            Setting.village_id.is_(village_id)
-            if village_id is None
-            else Setting.village_id == village_id,
-        )
-    )
+def put(session: Session, key: str, value: Any, place: Place) -> Setting:
+    """Set a place's own value inside the caller's transaction."""
+    scope = scope_key(place)
+    row = session.scalar(select(Setting).where(Setting.key == key, Setting.scope == scope))
     if row is None:
-        row = Setting(key=key, village_id=village_id, value=value)
+        row = Setting(
+            key=key,
+            scope=scope,
+            town_id=place.town_id if place.village_id is None else None,
+            village_id=place.village_id,
+            value=value,
+        )
         session.add(row)
     else:
         row.value = value
@@ -75,6 +114,7 @@ LABELS = {
     "level_thresholds": N_("等级门槛（累计积分）"),
     "deduction_rules": N_("加扣分规则"),
     "monthly_redemption_limit": N_("每人每月兑换上限（积分）"),
+    "scheme_name": N_("积分制名称"),
 }
 
 
@@ -82,7 +122,7 @@ def _whole(key: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise BadSetting(key=translate(LABELS[key]), detail=f"{low}–{high}")
+        raise BadSetting(key=Msgid(LABELS[key]), detail=f"{low}–{high}")
     return value
 
 
@@ -92,27 +132,32 @@ def clean_value(key: str, value: Any) -> Any:
         return _whole(key, value, 10, 600)
     if key in ("checkin_opens_before_minutes", "checkin_closes_after_minutes"):
         return _whole(key, value, 0, 24 * 60)
+    if key == "scheme_name":
+        text = str(value or "").strip()
+        if not 1 <= len(text) <= 40:
+            raise BadSetting(key=Msgid(LABELS[key]), detail="1–40")
+        return text
     if key == "monthly_redemption_limit":
         return None if value in (None, "") else _whole(key, value, 1, 1_000_000)
     if key == "level_thresholds":
         if not isinstance(value, list) or len(value) != len(DEFAULTS["level_thresholds"]):
-            raise BadSetting(key=translate(LABELS[key]), detail=translate("需要 4 个数"))
+            raise BadSetting(key=Msgid(LABELS[key]), detail=Msgid("需要 4 个数"))
         numbers = [_whole(key, v, 0, 10_000_000) for v in value]
         if numbers[0] != 0 or numbers != sorted(set(numbers)):
-            raise BadSetting(key=translate(LABELS[key]), detail=translate("从 0 开始逐级增大"))
+            raise BadSetting(key=Msgid(LABELS[key]), detail=Msgid("从 0 开始逐级增大"))
         return numbers
     if key == "deduction_rules":
         if not isinstance(value, list) or len(value) > 50:
-            raise BadSetting(key=translate(LABELS[key]), detail=translate("最多 50 条"))
+            raise BadSetting(key=Msgid(LABELS[key]), detail=Msgid("最多 50 条"))
         rules, labels = [], set()
         for rule in value:
             label = str((rule or {}).get("label", "")).strip() if isinstance(rule, dict) else ""
             amount = rule.get("amount") if isinstance(rule, dict) else None
             if not label or len(label) > 40 or label in labels:
-                raise BadSetting(key=translate(LABELS[key]), detail=label or "?")
+                raise BadSetting(key=Msgid(LABELS[key]), detail=label or "?")
             amount = _whole(key, amount, -100_000, 100_000)
             if amount == 0:
-                raise BadSetting(key=translate(LABELS[key]), detail=label)
+                raise BadSetting(key=Msgid(LABELS[key]), detail=label)
             labels.add(label)
             rules.append({"label": label, "amount": amount})
         return rules
@@ -131,22 +176,26 @@ def parse_rules(text: str) -> list[dict]:
         try:
             number = int(amount)
         except ValueError as exc:
-            raise BadSetting(key=translate(LABELS["deduction_rules"]), detail=line) from exc
+            raise BadSetting(key=Msgid(LABELS["deduction_rules"]), detail=line) from exc
         rules.append({"label": label, "amount": number})
     return rules
 
 
-def effective(session: Session, village_id: int | None) -> dict[str, Any]:
-    """Every setting as it applies to a village (or the town defaults)."""
-    return {key: get(session, key, village_id) for key in DEFAULTS}
+def effective(session: Session, place: Place) -> dict[str, Any]:
+    """Every setting as it applies to a place (a village, a town, the city)."""
+    return {key: get(session, key, place.village_id, town_id=place.town_id) for key in DEFAULTS}
 
 
-def overrides(session: Session, village_id: int | None) -> dict[str, Any]:
-    """The values stored for exactly this scope (village or town)."""
+def readable(session: Session, actor: User, place: Place) -> dict[str, Any]:
+    """The settings of a place, for the admins over it."""
+    policy.ensure_may_see_reports(actor, place)
+    return effective(session, place)
+
+
+def overrides(session: Session, place: Place) -> dict[str, Any]:
+    """The values stored for exactly this place."""
     rows = session.execute(
-        select(Setting.key, Setting.value).where(
-            Setting.village_id.is_(None) if village_id is None else Setting.village_id == village_id
-        )
+        select(Setting.key, Setting.value).where(Setting.scope == scope_key(place))
     ).all()
     return dict(rows)
 
@@ -154,42 +203,37 @@ def overrides(session: Session, village_id: int | None) -> dict[str, Any]:
 _CLEAR = object()
 
 
-def update(
-    session: Session, actor: User, village_id: int | None, values: dict[str, Any]
-) -> dict[str, Any]:
-    """Store settings for a village (its admin) or the town (town admin); None clears a
-    village's own value so the town default applies again. Audited before/after."""
-    if village_id is None:
-        if not sees_all_villages(actor):
-            raise Forbidden()
-    else:
-        ensure_village(actor, village_id)
+def update(session: Session, actor: User, place: Place, values: dict[str, Any]) -> dict[str, Any]:
+    """Store settings for a place; None clears a village's or town's own value so the one
+    above applies again. Audited before/after."""
+    policy.ensure_may_change_settings(actor, place)
     cleaned: dict[str, Any] = {}
+    below_city = place.town_id is not None
     for key, value in values.items():
         if key not in DEFAULTS:
             raise BadSetting(key=key, detail="?")
-        clear = village_id is not None and value is None
+        clear = below_city and value is None
         cleaned[key] = _CLEAR if clear else clean_value(key, value)
+    scope = scope_key(place)
     with write_transaction(session):
-        before = overrides(session, village_id)
+        before = overrides(session, place)
         for key, value in cleaned.items():
             if value is _CLEAR:
-                session.execute(
-                    delete(Setting).where(Setting.key == key, Setting.village_id == village_id)
-                )
+                session.execute(delete(Setting).where(Setting.key == key, Setting.scope == scope))
             else:
-                put(session, key, value, village_id)
-        after = overrides(session, village_id)
+                put(session, key, value, place)
+        after = overrides(session, place)
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
         if changed:
             audit.record(
                 session,
                 actor_id=actor.id,
                 action="settings.update",
-                village_id=village_id,
+                town_id=place.town_id,
+                village_id=place.village_id,
                 target_type="settings",
-                target_id=village_id or "town",
+                target_id=scope,
                 before={k: before.get(k) for k in changed},
                 after={k: after.get(k) for k in changed},
             )
-    return effective(session, village_id)
+    return effective(session, place)

@@ -16,11 +16,13 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from points import policy
 from points.admin import audit
-from points.auth import ensure_village
 from points.db import write_transaction
-from points.errors import N_, DomainError, Forbidden, InvalidInput, NotFound
-from points.models import Reward, Role, StockMovement, User
+from points.errors import N_, DomainError, InvalidInput, NotFound
+from points.models import Reward, StockMovement, User, Village
+from points.places import get_town, village_place
+from points.policy import Place
 
 MAX_COST = 100_000
 MAX_STOCK = 1_000_000
@@ -80,6 +82,7 @@ class RewardFields:
     monthly_limit: object = None
     village_id: int | None = None
     active: bool = True
+    town_id: int | None = None  # a town-wide reward's town (default: the actor's)
     sort_order: object = 0
 
 
@@ -94,13 +97,18 @@ def _checked(fields: RewardFields) -> dict:
     }
 
 
-def _ensure_can_manage(actor: User, village_id: int | None) -> None:
-    """Village admins manage their own village's rewards; town-wide ones are the town's."""
-    if actor.role not in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN):
-        raise Forbidden()
-    if village_id is None and actor.role != Role.TOWN_ADMIN:
-        raise Forbidden()
-    ensure_village(actor, village_id)
+def place_of_reward(reward: Reward) -> Place:
+    return Place(reward.town_id, reward.village_id)
+
+
+def _place_for(session: Session, actor: User, fields: RewardFields) -> Place:
+    """A new reward's place: its village's, else the named (or the actor's) town's."""
+    if fields.village_id is not None:
+        return village_place(session, fields.village_id)
+    town_id = fields.town_id or actor.town_id
+    if town_id is None:
+        raise InvalidInput("请选择奖品所属的镇。")
+    return Place(get_town(session, town_id).id)
 
 
 # --- use cases -------------------------------------------------------------------------
@@ -110,10 +118,17 @@ def create_reward(
     """Add a reward to the catalogue; its opening stock is recorded as a restock."""
     values = _checked(fields)
     stock = _whole(fields.stock, "库存", 0, MAX_STOCK, optional=True)
-    village_id = fields.village_id
-    _ensure_can_manage(actor, village_id)
+    place = _place_for(session, actor, fields)
+    policy.ensure_may_manage_catalogue(actor, place)
+    village_id = place.village_id
     with write_transaction(session):
-        reward = Reward(village_id=village_id, stock=stock, image_path=image_path, **values)
+        reward = Reward(
+            town_id=place.town_id,
+            village_id=village_id,
+            stock=stock,
+            image_path=image_path,
+            **values,
+        )
         session.add(reward)
         session.flush()
         if stock:
@@ -122,6 +137,7 @@ def create_reward(
             session,
             actor_id=actor.id,
             action="reward.create",
+            town_id=place.town_id,
             village_id=village_id,
             target_type="reward",
             target_id=reward.id,
@@ -142,7 +158,7 @@ def update_reward(
     values = _checked(fields)
     with write_transaction(session):
         reward = _locked(session, reward_id)
-        _ensure_can_manage(actor, reward.village_id)
+        policy.ensure_may_manage_catalogue(actor, place_of_reward(reward))
         before = {key: getattr(reward, key) for key in values}
         for key, value in values.items():
             setattr(reward, key, value)
@@ -152,6 +168,7 @@ def update_reward(
             session,
             actor_id=actor.id,
             action="reward.update",
+            town_id=reward.town_id,
             village_id=reward.village_id,
             target_type="reward",
             target_id=reward.id,
@@ -171,7 +188,7 @@ def restock(
     note = _text(note, "备注", 200, required=False)
     with write_transaction(session):
         reward = _locked(session, reward_id)
-        _ensure_can_manage(actor, reward.village_id)
+        policy.ensure_may_manage_catalogue(actor, place_of_reward(reward))
         if reward.stock is None:
             raise InvalidInput("这件奖品不限库存，无需补货。")
         if amount < 0:
@@ -189,6 +206,7 @@ def restock(
             session,
             actor_id=actor.id,
             action=f"reward.{kind}",
+            town_id=reward.town_id,
             village_id=reward.village_id,
             target_type="reward",
             target_id=reward.id,
@@ -265,25 +283,73 @@ def get_reward(session: Session, reward_id: int) -> Reward:
     return reward
 
 
-def visible_rewards(
-    session: Session, village_id: int | None, *, include_inactive: bool = False
-) -> list[Reward]:
-    """Rewards a village's people can see: their village's and the town-wide ones.
+def reward_managed_by(session: Session, actor: User, reward_id: int) -> Reward:
+    """A reward whose stock book and settings the actor may see and change."""
+    reward = get_reward(session, reward_id)
+    policy.ensure_may_manage_catalogue(actor, place_of_reward(reward))
+    return reward
 
-    village_id None (the public, a town admin): every village's.
-    """
+
+def get_reward_for(session: Session, viewer: User | None, reward_id: int) -> Reward:
+    """A reward as a viewer may see it: one off the shelf only for those who manage it."""
+    reward = get_reward(session, reward_id)
+    if not reward.active and not policy.may_see_hidden_reward(viewer, place_of_reward(reward)):
+        raise NotFound(what=f"奖品 {reward_id}")
+    return reward
+
+
+def visible_rewards(
+    session: Session,
+    village_id: int | None = None,
+    *,
+    town_id: int | None = None,
+    include_inactive: bool = False,
+) -> list[Reward]:
+    """Rewards on a shelf: a village's own and its town's town-wide ones; a town's all; with
+    neither, every town's."""
     query = select(Reward).order_by(Reward.sort_order, Reward.id)
     if village_id is not None:
-        query = query.where(or_(Reward.village_id == village_id, Reward.village_id.is_(None)))
+        town = select(Village.town_id).where(Village.id == village_id).scalar_subquery()
+        query = query.where(
+            or_(
+                Reward.village_id == village_id,
+                Reward.village_id.is_(None) & (Reward.town_id == town),
+            )
+        )
+    elif town_id is not None:
+        query = query.where(Reward.town_id == town_id)
     if not include_inactive:
         query = query.where(Reward.active.is_(True))
     return list(session.scalars(query))
 
 
+def listing(
+    session: Session,
+    viewer: User | None,
+    *,
+    village_id: int | None = None,
+    town_id: int | None = None,
+    include_inactive: bool = False,
+) -> list[Reward]:
+    """The catalogue as a reader sees it: a resident their village's shelf by default;
+    rewards off the shelf only for admins, of the places they manage."""
+    if include_inactive and policy.is_admin(viewer):
+        return [
+            reward
+            for reward in managed_rewards(session, viewer)
+            if village_id is None or reward.village_id in (village_id, None)
+        ]
+    if village_id is None and town_id is None and viewer is not None:
+        village_id = viewer.village_id
+    return visible_rewards(session, village_id, town_id=town_id)
+
+
 def managed_rewards(session: Session, actor: User) -> list[Reward]:
-    """Rewards an admin manages (village admins also see the town-wide ones, read-only)."""
-    village = None if actor.role == Role.TOWN_ADMIN else actor.village_id
-    return visible_rewards(session, village, include_inactive=True)
+    """Rewards an admin sees in the back office: those of their scope (a village admin also
+    sees their town's town-wide ones, read-only)."""
+    scope = policy.scope_of(actor)
+    policy.ensure_may_manage_catalogue(actor, scope)
+    return visible_rewards(session, scope.village_id, town_id=scope.town_id, include_inactive=True)
 
 
 def movements(
@@ -296,8 +362,7 @@ def movements(
         .order_by(StockMovement.id.desc())
         .limit(limit)
     )
-    if actor.role != Role.TOWN_ADMIN:
-        query = query.where(Reward.village_id == actor.village_id)
+    query = query.where(policy.within(actor, village=Reward.village_id, town=Reward.town_id))
     if reward_id is not None:
         query = query.where(StockMovement.reward_id == reward_id)
     return list(session.scalars(query))

@@ -23,9 +23,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from points import ledger
+from points import ledger, policy
 from points.admin import audit
-from points.auth import ensure_village
 from points.clock import day_start_utc, this_month_start_utc
 from points.db import write_transaction
 from points.errors import (
@@ -33,14 +32,15 @@ from points.errors import (
     DomainError,
     Forbidden,
     InvalidAmount,
+    Msgid,
     NotFound,
     NotPending,
     ResidentSuspended,
 )
-from points.i18n import translate
-from points.models import Account, Redemption, Reward, Role, User, utcnow
+from points.models import Account, Redemption, Reward, User, utcnow
 from points.people import notices
-from points.places import settings
+from points.places import settings, village_place
+from points.policy import Place
 from points.shop import catalogue
 
 MAX_QUANTITY = 99
@@ -71,8 +71,8 @@ class IllegalTransition(DomainError):
     def __init__(self, redemption: Redemption, action: str) -> None:
         super().__init__(
             id=redemption.id,
-            status=translate(STATUS_LABELS[redemption.status]),
-            action=translate(ACTION_LABELS[action]),
+            status=Msgid(STATUS_LABELS[redemption.status]),
+            action=Msgid(ACTION_LABELS[action]),
         )
         self.status = redemption.status
 
@@ -99,9 +99,9 @@ class OtherVillageReward(Forbidden):
     template = N_("「%(name)s」是别村的奖品，只供该村村民兑换。")
 
 
-class SelfApproval(Forbidden):
-    code = "self_approval"
-    template = N_("不能审核或核销自己的兑换申请，请另一位管理员处理。")
+class OtherTownReward(Forbidden):
+    code = "other_town"
+    template = N_("「%(name)s」是别镇的奖品，只供该镇村民兑换。")
 
 
 class UnknownVoucher(DomainError):
@@ -159,10 +159,15 @@ def _lock_accounts(session: Session, *ids: int) -> None:
     ).all()
 
 
-def _ensure_admin_of(actor: User, redemption: Redemption) -> None:
-    if actor.role not in (Role.VILLAGE_ADMIN, Role.TOWN_ADMIN):
-        raise Forbidden()
-    ensure_village(actor, redemption.village_id)
+def place_of_redemption(session: Session, redemption: Redemption) -> Place:
+    return village_place(session, redemption.village_id)
+
+
+def _ensure_admin_of(session: Session, actor: User, redemption: Redemption) -> None:
+    """Who may approve, reject or hand over: admins over its village, never their own."""
+    policy.ensure_may_decide_redemption(
+        actor, place_of_redemption(session, redemption), redemption.resident_id
+    )
 
 
 def _audit(session: Session, actor_id: int, action: str, r: Redemption, before: str) -> None:
@@ -197,6 +202,8 @@ def request(session: Session, *, resident: User, reward_id: int, quantity: objec
             raise NotFound(what=f"奖品 {reward_id}")
         if reward.village_id is not None and reward.village_id != resident.village_id:
             raise OtherVillageReward(name=reward.name)
+        if reward.town_id != resident.town_id:
+            raise OtherTownReward(name=reward.name)
         if not reward.active:
             raise RewardUnavailable(name=reward.name)
         points = reward.points_cost * quantity
@@ -258,7 +265,9 @@ def _check_monthly_limits(session: Session, resident: User, reward: Reward, quan
         raise MonthlyLimitReached(
             what=f"「{reward.name}」", limit=f"{reward.monthly_limit} 件", used=f"{same_reward} 件"
         )
-    limit = settings.get(session, "monthly_redemption_limit", resident.village_id)
+    limit = settings.get(
+        session, "monthly_redemption_limit", resident.village_id, town_id=resident.town_id
+    )
     if limit is not None and requests + 1 > int(limit):
         raise MonthlyLimitReached(what="兑换申请", limit=f"{limit} 次", used=f"{requests} 次")
 
@@ -267,9 +276,7 @@ def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
     """Post the hold and issue a voucher; only a pending request, never one's own."""
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
-        _ensure_admin_of(actor, redemption)
-        if redemption.resident_id == actor.id:
-            raise SelfApproval()
+        _ensure_admin_of(session, actor, redemption)
         if redemption.status != "pending":
             raise IllegalTransition(redemption, "approve")
         _resolve_hold(session, redemption, "approve", actor)
@@ -296,7 +303,7 @@ def reject(session: Session, *, actor: User, redemption_id: int, reason: object)
         raise ReasonRequired()
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
-        _ensure_admin_of(actor, redemption)
+        _ensure_admin_of(session, actor, redemption)
         if redemption.status != "pending":
             raise IllegalTransition(redemption, "reject")
         _release(session, redemption, actor)
@@ -318,8 +325,7 @@ def cancel(session: Session, *, resident: User, redemption_id: int) -> Redemptio
     """The resident withdraws their own pending request: hold voided, stock back."""
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
-        if redemption.resident_id != resident.id:
-            raise Forbidden(template=N_("只能取消自己的兑换申请。"))
+        policy.ensure_may_cancel_redemption(resident, redemption.resident_id)
         if redemption.status != "pending":
             raise IllegalTransition(redemption, "cancel")
         _release(session, redemption, resident)
@@ -334,9 +340,7 @@ def fulfil(session: Session, *, actor: User, redemption_id: int) -> Redemption:
     """Record the hand-over of an approved redemption's goods: who and when."""
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
-        _ensure_admin_of(actor, redemption)
-        if redemption.resident_id == actor.id:
-            raise SelfApproval()
+        _ensure_admin_of(session, actor, redemption)
         if redemption.status != "approved":
             raise IllegalTransition(redemption, "fulfil")
         redemption.status = "fulfilled"
@@ -370,7 +374,10 @@ def find_voucher(session: Session, code: object) -> Redemption:
 def fulfil_voucher(session: Session, *, actor: User, code: object) -> Redemption:
     """Hand over the goods for a voucher code (scanned or typed)."""
     found = find_voucher(session, code)
-    ensure_village(actor, found.village_id)  # 403, before saying anything about its state
+    # 403 before saying anything about its state.
+    policy.ensure_may_decide_redemption(
+        actor, place_of_redemption(session, found), found.resident_id
+    )
     return fulfil(session, actor=actor, redemption_id=found.id)
 
 
@@ -439,10 +446,9 @@ def get_for(session: Session, viewer: User, redemption_id: int) -> Redemption:
     redemption = session.get(Redemption, redemption_id)
     if redemption is None:
         raise NotFound(what=f"兑换单 {redemption_id}")
-    if redemption.resident_id != viewer.id:
-        if not viewer.is_admin:
-            raise Forbidden()
-        ensure_village(viewer, redemption.village_id)
+    policy.ensure_may_see_redemption(
+        viewer, place_of_redemption(session, redemption), redemption.resident_id
+    )
     return redemption
 
 
@@ -457,11 +463,14 @@ def queue(
     limit: int = 100,
     offset: int = 0,
 ) -> list[Redemption]:
-    """An admin's redemptions: pending first, then newest; filters by status and local date."""
-    query = select(Redemption)
-    if actor.role != Role.TOWN_ADMIN:
-        query = query.where(Redemption.village_id == actor.village_id)
-    elif village_id is not None:
+    """An admin's redemptions: pending first, then newest; filters by village, status and
+    local date."""
+    if village_id is not None:
+        policy.ensure_may_see_reports(actor, village_place(session, village_id))
+    else:
+        policy.ensure_may_see_reports(actor, policy.scope_of(actor))
+    query = select(Redemption).where(policy.within(actor, village=Redemption.village_id))
+    if village_id is not None:
         query = query.where(Redemption.village_id == village_id)
     if status:
         query = query.where(Redemption.status == status)
@@ -472,6 +481,13 @@ def queue(
     pending_first = case((Redemption.status == "pending", 0), else_=1)
     query = query.order_by(pending_first, Redemption.created_at.desc(), Redemption.id.desc())
     return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def listing(session: Session, viewer: User, *, status: str | None = None, **queue_filters):
+    """Redemptions as a reader sees them: admins their scope's queue, others their own."""
+    if policy.is_admin(viewer):
+        return queue(session, actor=viewer, status=status, **queue_filters)
+    return mine(session, viewer.id, status=status)
 
 
 def mine(

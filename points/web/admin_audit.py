@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from points import ledger
+from points import ledger, policy
 from points.admin import audit as audit_log
 from points.admin.reports import parse_day
-from points.auth import ADMINS, require_role, sees_all_villages
-from points.errors import N_, DomainError, Forbidden
+from points.auth import require
+from points.errors import N_, REFUSALS, DomainError
 from points.extensions import db
 from points.i18n import translate
-from points.models import Role
 from points.places import settings
-from points.web.admin_common import chosen_village, village_choices
+from points.policy import Place
+from points.web.admin_common import chosen_place, chosen_village, village_choices
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -30,11 +30,15 @@ ACTION_LABELS = {
     "checkin.reverse": N_("撤销签到"),
     "settings.update": N_("修改设置"),
     "village.create": N_("新建村"),
+    "town.create": N_("新建镇"),
+    "town.update": N_("修改镇"),
+    "grid.create": N_("新建网格"),
+    "grid.staff": N_("分配网格员"),
 }
 
 
 @bp.route("/audit")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def audit():
     """Who did what, when, to what, before and after; filter by village, actor, action, date."""
     page = max(1, request.args.get("page", 1, type=int) or 1)
@@ -65,7 +69,7 @@ def audit():
 
 
 @bp.route("/ledger", endpoint="ledger")
-@require_role(Role.TOWN_ADMIN)
+@require(policy.ensure_town_admin_or_up)
 def ledger_check():
     """Recompute every balance and the hash chain; show the head hash to publish."""
     result = ledger.verify(db.session)
@@ -80,54 +84,65 @@ TEXT_KEYS = (
 )
 
 
-def _form_values(form, village_id: int | None) -> dict:
-    """Read the settings form; a blank field on a village's form means "use the town's"."""
+def _form_values(form, inherits: bool) -> dict:
+    """Read the settings form; below the city a blank field means "use the one above"."""
     values: dict = {}
     for key in TEXT_KEYS:
         raw = (form.get(key) or "").strip()
-        if raw or village_id is not None:
+        if raw or inherits:
             values[key] = raw or None
     raw = (form.get("level_thresholds") or "").strip()
     if raw:
         values["level_thresholds"] = [p.strip() for p in raw.replace("，", ",").split(",")]
-    elif village_id is not None:
+    elif inherits:
         values["level_thresholds"] = None
     raw = form.get("deduction_rules") or ""
-    values["deduction_rules"] = (
-        settings.parse_rules(raw) if raw.strip() or village_id is None else None
-    )
+    values["deduction_rules"] = settings.parse_rules(raw) if raw.strip() or not inherits else None
     return values
 
 
+def _above(place: Place) -> Place | None:
+    """The place whose values a place inherits (a village: its town; a town: the city)."""
+    if place.village_id is not None:
+        return Place(place.town_id)
+    if place.town_id is not None:
+        return Place()
+    return None
+
+
 @bp.route("/settings", methods=["GET", "POST"], endpoint="settings")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def settings_page():
-    """A village's settings (blank: the town's default applies); the town admin sets defaults."""
-    village_id = chosen_village()
+    """A place's settings: a village's (blank: its town's apply), a town's (blank: the
+    city's), the city's defaults."""
+    place = chosen_place()
+    above = _above(place)
     status = 200
     if request.method == "POST":
-        if village_id is None and not sees_all_villages(current_user):
-            raise Forbidden()
         try:
             settings.update(
-                db.session, current_user, village_id, _form_values(request.form, village_id)
+                db.session, current_user, place, _form_values(request.form, above is not None)
             )
         except DomainError as error:
-            if error.category == "forbidden":
+            if error.category in REFUSALS:
                 raise
             flash(error.message, "error")
             status = 422
         else:
             flash(translate("设置已保存。"), "success")
-            return redirect(url_for(".settings", village_id=village_id))
-    own = settings.overrides(db.session, village_id)
+            return redirect(
+                url_for(".settings", village_id=place.village_id, town_id=place.town_id)
+            )
+    effective = settings.readable(db.session, current_user, place)
+    own = settings.overrides(db.session, place)
     return render_template(
         "admin/settings.html",
         own=own,
-        effective=settings.effective(db.session, village_id),
-        town=settings.effective(db.session, None),
+        effective=effective,
+        town=settings.effective(db.session, above) if above else effective,
+        place=place,
         labels=settings.LABELS,
         text_keys=TEXT_KEYS,
         villages=village_choices(),
-        village_id=village_id,
+        village_id=place.village_id,
     ), status

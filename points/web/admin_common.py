@@ -1,36 +1,45 @@
-"""What every admin page needs: the village being looked at, the villages to choose from."""
+"""What every admin page needs: the place being looked at, the villages to choose from."""
 
 from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from sqlalchemy import select
 
-from points.auth import ensure_village, sees_all_villages
+from points import places
 from points.errors import N_, InvalidInput
 from points.extensions import db
 from points.i18n import translate
 from points.models import Village
+from points.policy import Place
+
+
+def _int_arg(name: str) -> int | None:
+    raw = (request.values.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise InvalidInput("编号不正确：%(value)s", value=raw[:20])
+    return int(raw)
+
+
+def chosen_place() -> Place:
+    """?village_id= or ?town_id= as the reader picked them, else the node of their scope.
+
+    Whether they may look there is the use case's question (it asks the policy).
+    """
+    return places.chosen_place(
+        db.session, current_user, village_id=_int_arg("village_id"), town_id=_int_arg("town_id")
+    )
 
 
 def chosen_village() -> int | None:
-    """?village_id= for town admins (None: the whole town); a village admin's own village."""
-    raw = request.values.get("village_id", "")
-    if raw.strip():
-        if not raw.strip().isdigit():
-            raise InvalidInput("村编号不正确。")
-        village_id = int(raw)
-        ensure_village(current_user, village_id)
-        return village_id
-    return None if sees_all_villages(current_user) else current_user.village_id
+    """The village picked (or the reader's own), None for a whole town or the city."""
+    return chosen_place().village_id
 
 
 def village_choices() -> list[Village]:
-    """Villages the current user may pick (town admin: all; others: their own)."""
-    query = select(Village).order_by(Village.code)
-    if not sees_all_villages(current_user):
-        query = query.where(Village.id == current_user.village_id)
-    return list(db.session.scalars(query))
+    """Villages the current user may pick (their scope's)."""
+    return places.villages_for(db.session, current_user)
 
 
 def form_int(name: str) -> int | None:
@@ -48,6 +57,7 @@ ROLE_LABELS = {
     "staff": N_("网格员"),
     "village_admin": N_("村管理员"),
     "town_admin": N_("镇管理员"),
+    "city_admin": N_("市管理员"),
 }
 
 

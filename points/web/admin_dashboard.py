@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
+from points import policy
 from points.admin import dashboard
-from points.auth import STAFF, require_role
+from points.auth import require
 from points.errors import N_
 from points.extensions import db
 from points.i18n import translate
 from points.web import charts, nav
-from points.web.admin_common import chosen_village, village_choices
+from points.web.admin_common import chosen_place, village_choices
 
 bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin")
 nav.add("admin_dashboard.index", N_("管理台"), "staff", 60)
 
 
 @bp.route("/")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 def index():
-    """This month's and year's numbers, with 12-month charts (village admin: own village)."""
-    village_id = chosen_village()
-    board = dashboard.build(db.session, village_id)
+    """This month's and year's numbers, with 12-month charts: a village, a town or the city
+    (grid workers and village admins: their village)."""
+    place = chosen_place()
+    board = dashboard.for_reader(db.session, current_user, place)
     labels = [point.label[2:] for point in board.series]
     checkin_chart = charts.bar_chart(
         translate("每月签到人次"), labels, [p.checkins for p in board.series]
@@ -39,7 +42,7 @@ def index():
         "admin/dashboard.html",
         board=board,
         villages=village_choices(),
-        village_id=village_id,
+        village_id=place.village_id,
         checkin_chart=checkin_chart,
         points_chart=points_chart,
     )

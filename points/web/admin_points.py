@@ -4,31 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
+from points import policy
 from points.admin import adjustments
 from points.admin import audit as audit_log
-from points.auth import ADMINS, ensure_village, require_role, scoped
-from points.errors import DomainError, NotFound
+from points.auth import require
+from points.errors import REFUSALS, DomainError, NotFound
 from points.extensions import db
 from points.i18n import translate
-from points.models import Account, Checkin, Event, Transfer, User
-from points.people import get_person, normalise_phone
+from points.models import Account, Transfer, User
+from points.people import find_person, person_for
 from points.web.admin_common import chosen_village, form_int
 
 bp = Blueprint("admin_points", __name__, url_prefix="/admin")
-
-
-def _find_resident(text: str) -> User:
-    text = (text or "").strip()
-    if len(text) >= 11:
-        user = db.session.scalar(select(User).where(User.phone == normalise_phone(text)))
-        if user is None:
-            raise NotFound(what=translate("手机号 %(phone)s 的村民", phone=text))
-        return user
-    if text.isdigit():
-        return get_person(db.session, int(text))
-    raise NotFound(what=translate("村民（请填手机号）"))
 
 
 def _page(resident: User | None, status: int = 200):
@@ -49,15 +37,14 @@ def _page(resident: User | None, status: int = 200):
 
 
 @bp.route("/adjustments", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def adjust():
     """Pick a resident, then a rule (见义勇为 +50, 私拉电线 −10 …) or an amount and reason."""
     resident = None
     wanted = request.values.get("resident_id") or request.values.get("resident")
     if wanted:
         try:
-            resident = _find_resident(wanted)
-            ensure_village(current_user, resident.village_id)
+            resident = find_person(db.session, current_user, wanted)
         except NotFound as error:
             flash(error.message, "error")
             return _page(None, 404)
@@ -83,7 +70,7 @@ def adjust():
                 reason=form.get("reason", ""),
             )
     except DomainError as error:
-        if error.category == "forbidden":
+        if error.category in REFUSALS:
             raise
         flash(error.message, "error")
         return _page(resident, 409 if error.category == "conflict" else 422)
@@ -106,23 +93,17 @@ def signed_amount(moved: Transfer) -> int:
 
 
 @bp.route("/checkins")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def checkins():
     """Recent check-ins (one resident's, or the village's), each reversible once."""
-    query = select(Checkin, Event.title, User.name).join(Event, Event.id == Checkin.event_id)
-    query = query.join(User, User.id == Checkin.resident_id)
-    resident = None
     resident_id = request.args.get("resident_id", type=int)
-    if resident_id:
-        resident = get_person(db.session, resident_id)
-        ensure_village(current_user, resident.village_id)
-        query = query.where(Checkin.resident_id == resident_id)
-    else:
-        village_id = chosen_village()
-        if village_id is not None:
-            query = query.where(Checkin.village_id == village_id)
-        query = scoped(query, Checkin.village_id, current_user)
-    rows = db.session.execute(query.order_by(Checkin.id.desc()).limit(100)).all()
+    resident = person_for(db.session, current_user, resident_id) if resident_id else None
+    rows = adjustments.checkins_to_review(
+        db.session,
+        current_user,
+        resident_id=resident_id,
+        village_id=None if resident_id else chosen_village(),
+    )
     reversed_ids = adjustments.reversed_checkin_ids(db.session, [c.id for c, _t, _n in rows])
     return render_template(
         "admin/checkins.html", rows=rows, reversed_ids=reversed_ids, resident=resident
@@ -130,13 +111,9 @@ def checkins():
 
 
 @bp.route("/checkins/<int:checkin_id>/reverse", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def reverse(checkin_id: int):
     """Take back a mistaken check-in's points (a compensating transfer)."""
-    checkin = db.session.get(Checkin, checkin_id)
-    if checkin is None:
-        raise NotFound(what=translate("签到 %(id)s", id=checkin_id))
-    ensure_village(current_user, checkin.village_id)
     back = url_for(".checkins", resident_id=request.form.get("resident_id") or None)
     try:
         adjustments.reverse_checkin(
@@ -146,7 +123,7 @@ def reverse(checkin_id: int):
             reason=request.form.get("reason") or translate("签到有误，撤销"),
         )
     except DomainError as error:
-        if error.category == "forbidden":
+        if error.category in REFUSALS:
             raise
         flash(error.message, "error")
         return redirect(back)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from points.admin.dashboard import local_now
+from points import policy
 from points.admin.reports import KINDS
-from points.auth import ADMINS, require_role
+from points.auth import require
 from points.board import notice_board
-from points.errors import N_
+from points.clock import local_now
+from points.errors import N_, Msgid, NotFound
 from points.extensions import db
 from points.places import get_village
-from points.web.admin_common import chosen_village, village_choices
+from points.web.admin_common import chosen_place, chosen_village, village_choices
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin/reports")
 
@@ -25,10 +26,12 @@ KIND_LABELS = {
 
 
 @bp.route("/")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def index():
     """Choose a report, a village and dates; download CSV or Excel."""
-    village_id = chosen_village()
+    place = chosen_place()
+    policy.ensure_may_see_reports(current_user, place)
+    village_id = place.village_id
     here = local_now()
     return render_template(
         "admin/reports.html",
@@ -42,19 +45,19 @@ def index():
 
 
 @bp.route("/notice")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def notice():
     """The monthly 积分公示: masked names, points earned this month, rank; print on A4."""
-    village_id = chosen_village() or current_user.village_id
     choices = village_choices()
-    if village_id is None and choices:
-        village_id = choices[0].id
+    village_id = chosen_village() or (choices[0].id if choices else None)
+    if village_id is None:
+        raise NotFound(what=Msgid(N_("村")))
     here = local_now()
     year, month = notice_board.parse_month(
         request.args.get("month") or f"{here.year}-{here.month:02d}"
     )
+    lines = notice_board.notice_for(db.session, current_user, village_id, year, month)
     village = get_village(db.session, village_id)
-    lines = notice_board.monthly_notice(db.session, village.id, year, month)
     return render_template(
         "admin/notice.html",
         village=village,

@@ -13,12 +13,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from points.auth import ADMINS, ensure_village, require_role
-from points.errors import N_, DomainError, Forbidden
+from points import places, policy
+from points.auth import require
+from points.errors import REFUSALS, DomainError
 from points.extensions import db
 from points.i18n import translate
 from points.models import Role
-from points.people import NewPerson, create_person, get_person, importing, roster
+from points.people import NewPerson, create_person, importing, person_for, roster
 from points.people.cards import card_token
 from points.qr import qr_svg_inline
 from points.web.admin_common import chosen_village, role_label, village_choices
@@ -33,7 +34,7 @@ def _labels() -> dict:
 
 
 @bp.route("/")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def index():
     """The roster, searchable, with balances and actions."""
     village_id = chosen_village()
@@ -59,20 +60,41 @@ def index():
     )
 
 
+ADMIN_ABOVE_VILLAGE = (Role.TOWN_ADMIN.value, Role.CITY_ADMIN.value)
+
+
+def _towns() -> list:
+    """Towns a city admin may register a town admin in (others: none to pick)."""
+    if current_user.role != Role.CITY_ADMIN:
+        return []
+    return places.towns(db.session)
+
+
+def registrable_roles() -> list[str]:
+    """The roles the reader may register: those below their own."""
+    return [r.value for r in Role if policy.rank(r) < policy.rank(current_user.role)]
+
+
+def _grid_arg(name: str) -> int | None:
+    raw = (request.form.get(name) or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _town_for(role: str) -> int | None:
+    raw = (request.form.get("town_id") or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 12 else current_user.town_id
+
+
 @bp.route("/new", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def new():
-    """Register one resident (or grid worker)."""
+    """Register a person: a resident, grid worker or admin below my role, in my scope."""
     form = request.form
     if request.method == "POST":
-        village_id = chosen_village()
         role = form.get("role", Role.RESIDENT.value)
-        if role not in (Role.RESIDENT.value, Role.STAFF.value):
-            raise Forbidden()
+        village_id = chosen_village() if role not in ADMIN_ABOVE_VILLAGE else None
+        town_id = _town_for(role) if role in ADMIN_ABOVE_VILLAGE else None
         try:
-            if village_id is None:
-                raise DomainError(N_("请选择所属村。"))
-            ensure_village(current_user, village_id)
             person = create_person(
                 db.session,
                 NewPerson(
@@ -82,29 +104,41 @@ def new():
                     role=role,
                     household_code=form.get("household") or None,
                     password=form.get("password") or None,
+                    town_id=town_id,
+                    grid_id=_grid_arg("grid_id"),
+                    grid_ids=tuple(int(g) for g in form.getlist("grid_ids") if g.strip().isdigit()),
                 ),
-                actor_id=current_user.id,
+                actor=current_user,
             )
         except DomainError as error:
-            if error.category == "forbidden":
+            if error.category in REFUSALS:
                 raise
             flash(error.message, "error")
             return render_template(
-                "admin/resident_form.html", person=None, villages=village_choices(), form=form
+                "admin/resident_form.html",
+                person=None,
+                villages=village_choices(),
+                roles=registrable_roles(),
+                towns=_towns(),
+                form=form,
             ), 422
         flash(translate("已登记：%(name)s", name=person.name), "success")
         return redirect(url_for(".edit", user_id=person.id))
     return render_template(
-        "admin/resident_form.html", person=None, villages=village_choices(), form=form
+        "admin/resident_form.html",
+        person=None,
+        villages=village_choices(),
+        roles=registrable_roles(),
+        towns=_towns(),
+        form=form,
     )
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def edit(user_id: int):
     """Edit a person's details; suspend, reinstate or reissue their card."""
-    person = get_person(db.session, user_id)
-    ensure_village(current_user, person.village_id)
+    person = person_for(db.session, current_user, user_id)
     if request.method == "POST":
         form = request.form
         try:
@@ -118,7 +152,7 @@ def edit(user_id: int):
                 leaderboard_opt_out=bool(form.get("leaderboard_opt_out")),
             )
         except DomainError as error:
-            if error.category == "forbidden":
+            if error.category in REFUSALS:
                 raise
             flash(error.message, "error")
             return render_template("admin/resident_form.html", person=person, form=form), 422
@@ -128,7 +162,7 @@ def edit(user_id: int):
 
 
 @bp.route("/<int:user_id>/suspend", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def suspend(user_id: int):
     person = roster.set_active(db.session, current_user, user_id, False)
     flash(translate("已停用 %(name)s 的账号，登录和积分卡都已失效。", name=person.name), "success")
@@ -136,7 +170,7 @@ def suspend(user_id: int):
 
 
 @bp.route("/<int:user_id>/reinstate", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def reinstate(user_id: int):
     person = roster.set_active(db.session, current_user, user_id, True)
     flash(translate("已恢复 %(name)s 的账号。", name=person.name), "success")
@@ -144,7 +178,7 @@ def reinstate(user_id: int):
 
 
 @bp.route("/<int:user_id>/reissue-card", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def reissue(user_id: int):
     person = roster.reissue_card(db.session, current_user, user_id)
     flash(translate("已补办新卡，旧卡作废。请打印新卡。"), "success")
@@ -152,7 +186,7 @@ def reissue(user_id: int):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def import_csv():
     """Upload a CSV from Excel or WPS: every row is checked, then all are added or none."""
     result = None
@@ -164,6 +198,8 @@ def import_csv():
         try:
             result = importing.import_residents(db.session, current_user, upload.read())
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             flash(error.message, "error")
             return render_template("admin/import.html", result=None), 422
         if result.ok:
@@ -175,7 +211,7 @@ def import_csv():
 
 
 @bp.route("/cards")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def cards():
     """Print-ready A4 sheets of QR cards, 8 a page (?ids=1,2,3 or a whole village)."""
     ids = [int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()]

@@ -29,8 +29,8 @@ from points.extensions import db
 from points.i18n import translate
 from points.people.cards import card_token
 from points.qr import qr_svg_inline
+from points.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.web import nav
-from points.web.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 
 bp = Blueprint("checkin", __name__)
 SCAN_KEY = "checkin_scan"

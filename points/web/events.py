@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 
-from points import checkin
-from points.auth import ADMINS, STAFF, require_role, sees_all_villages
+from points import checkin, policy
+from points.auth import require
 from points.checkin import events
 from points.checkin.events import EventForm
 from points.clock import local_time, to_utc
-from points.errors import N_, DomainError, InvalidInput
+from points.errors import N_, REFUSALS, DomainError, InvalidInput
 from points.extensions import db
 from points.i18n import translate
-from points.models import Role, User, Village
+from points.scanning import shown_code
 from points.web import nav
-from points.web.scanning import shown_code
+from points.web.admin_common import village_choices
 
 bp = Blueprint("events", __name__)
 
@@ -76,17 +75,8 @@ def _form_from_request() -> EventForm:
     )
 
 
-def _villages() -> list[Village]:
-    query = select(Village).order_by(Village.code)
-    if not sees_all_villages(current_user):
-        query = query.where(Village.id == current_user.village_id)
-    return list(db.session.scalars(query))
-
-
 def _event_for_staff(event_id: int):
-    event = events.get_event(db.session, event_id)
-    events.ensure_can_run(current_user, event)
-    return event
+    return events.event_run_by(db.session, current_user, event_id)
 
 
 # --- public -----------------------------------------------------------------------------
@@ -99,17 +89,15 @@ def upcoming():
 
 # --- admins -----------------------------------------------------------------------------
 @bp.route("/events/manage")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 def manage():
-    """My village's events (town admins: all) with their actions."""
-    found = events.list_events(db.session, viewer=current_user, limit=100)
-    if not sees_all_villages(current_user):
-        found = [e for e in found if e.village_id in (None, current_user.village_id)]
+    """The events I run or manage, with their actions."""
+    found = events.managed_events(db.session, current_user, limit=100)
     return render_template("events/manage.html", events=found)
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def create():
     """Create an event."""
     values = request.form if request.method == "POST" else {}
@@ -117,6 +105,8 @@ def create():
         try:
             event = events.create_event(db.session, current_user, _form_from_request())
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
         else:
@@ -126,22 +116,23 @@ def create():
         "events/form.html",
         event=None,
         values=values,
-        categories=events.categories(db.session),
-        villages=_villages(),
+        categories=events.categories(db.session, town_id=current_user.town_id),
+        villages=village_choices(),
         form_time=form_time,
     ), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def edit(event_id: int):
     """Edit a draft or published event."""
-    event = events.get_event(db.session, event_id)
-    events.ensure_can_manage(current_user, event.village_id)
+    event = events.event_managed_by(db.session, current_user, event_id)
     if request.method == "POST":
         try:
             events.update_event(db.session, current_user, event_id, _form_from_request())
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
             event = events.get_event(db.session, event_id)
@@ -152,14 +143,14 @@ def edit(event_id: int):
         "events/form.html",
         event=event,
         values=request.form if request.method == "POST" else {},
-        categories=events.categories(db.session),
-        villages=_villages(),
+        categories=events.categories(db.session, town_id=current_user.town_id),
+        villages=village_choices(),
         form_time=form_time,
     )
 
 
 @bp.route("/events/<int:event_id>/<any(publish, close, cancel):action>", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def change_status(event_id: int, action: str):
     events.change_status(db.session, current_user, event_id, action)
     flash(translate("活动状态已更新。"), "success")
@@ -167,7 +158,7 @@ def change_status(event_id: int, action: str):
 
 
 @bp.route("/events/<int:event_id>/regenerate", methods=["POST"])
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 def regenerate(event_id: int):
     """Revoke every code the event issued (the poster must be printed again)."""
     events.regenerate_key(db.session, current_user, event_id)
@@ -176,23 +167,28 @@ def regenerate(event_id: int):
 
 
 @bp.route("/events/categories", methods=["GET", "POST"])
-@require_role(Role.TOWN_ADMIN.value)
+@require(policy.ensure_town_admin_or_up)
 def categories():
-    """The town admin sets each category's default points."""
+    """A town's admins (the city admin for every town's) set categories' default points."""
     if request.method == "POST":
         try:
-            for category in events.categories(db.session, active_only=False):
+            for category in events.categories(
+                db.session, active_only=False, town_id=current_user.town_id
+            ):
                 value = _int(f"points_{category.id}")
                 if value is not None and value != category.default_points:
                     events.update_category_points(db.session, current_user, category.id, value)
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
         else:
             flash(translate("已保存。"), "success")
             return redirect(url_for("events.categories"))
     return render_template(
-        "events/categories.html", categories=events.categories(db.session, active_only=False)
+        "events/categories.html",
+        categories=events.categories(db.session, active_only=False, town_id=current_user.town_id),
     )
 
 
@@ -200,22 +196,18 @@ def categories():
 @bp.route("/events/<int:event_id>")
 def show(event_id: int):
     """An event: what, when, how many points; its staff see their tools."""
-    event = events.get_event(db.session, event_id)
-    runs = False
-    if current_user.is_authenticated and current_user.is_staff:
-        try:
-            events.ensure_can_run(current_user, event)
-            runs = True
-        except DomainError:
-            runs = False
-    if event.status == "draft" and not runs:
-        abort(404)
+    viewer = current_user if current_user.is_authenticated else None
+    event = events.event_for(db.session, viewer, event_id)
+    runs = viewer is not None and events.runs(viewer, event)
+    manages = viewer is not None and events.manages(viewer, event)
     recent = checkin.recent_checkins(db.session, event.id, limit=20) if runs else []
-    return render_template("events/show.html", event=event, runs=runs, recent=recent)
+    return render_template(
+        "events/show.html", event=event, runs=runs, manages=manages, recent=recent
+    )
 
 
 @bp.route("/events/<int:event_id>/live")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 def live(event_id: int):
     """Full screen: the rotating code refreshes itself, with the live count."""
     event = _event_for_staff(event_id)
@@ -223,7 +215,7 @@ def live(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/poster")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 def poster(event_id: int):
     """A4 poster with the static code (for static-code events)."""
     event = _event_for_staff(event_id)
@@ -232,7 +224,7 @@ def poster(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/scan")
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 def scanner(event_id: int):
     """The camera scanner for residents' printed cards."""
     event = _event_for_staff(event_id)
@@ -240,7 +232,7 @@ def scanner(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/manual", methods=["GET", "POST"])
-@require_role(*STAFF)
+@require(policy.ensure_staff)
 def manual(event_id: int):
     """Find a resident by name or phone and check them in on their behalf."""
     event = _event_for_staff(event_id)
@@ -251,6 +243,8 @@ def manual(event_id: int):
                 db.session, event_id=event.id, resident_id=resident_id or 0, actor=current_user
             )
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
         else:
@@ -270,28 +264,8 @@ def manual(event_id: int):
                 flash(message, "success")
         return redirect(url_for("events.manual", event_id=event.id, q=request.form.get("q", "")))
     q = (request.args.get("q") or "").strip()[:64]
-    found: list[User] = []
-    if q:
-        query = select(User).where(User.village_id.is_not(None), User.active.is_(True))
-        if not sees_all_villages(current_user):
-            query = query.where(User.village_id == current_user.village_id)
-        if event.village_id is not None:
-            query = query.where(User.village_id == event.village_id)
-        like = f"%{q}%"
-        query = query.where(or_(User.name.like(like), User.phone.like(like)))
-        found = list(db.session.scalars(query.order_by(User.name).limit(30)))
-    done = set()
-    if found:
-        from points.models import Checkin
-
-        done = set(
-            db.session.scalars(
-                select(Checkin.resident_id).where(
-                    Checkin.event_id == event.id,
-                    Checkin.resident_id.in_([p.id for p in found]),
-                )
-            )
-        )
+    found = checkin.people_for_manual_checkin(db.session, current_user, event.id, q)
+    done = checkin.checked_in_already(db.session, event.id, [p.id for p in found])
     return render_template("events/manual.html", event=event, q=q, found=found, done=done)
 
 

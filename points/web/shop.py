@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -19,7 +18,7 @@ from sqlalchemy import select
 
 from points import ledger
 from points.edge import STATUS_FOR_CATEGORY
-from points.errors import N_, DomainError, UnknownAccount
+from points.errors import N_, REFUSALS, DomainError, UnknownAccount
 from points.extensions import db
 from points.i18n import translate
 from points.models import Village
@@ -80,9 +79,8 @@ def catalogue_page():
 @bp.route("/shop/rewards/<int:reward_id>", methods=["GET", "POST"])
 def reward_page(reward_id: int):
     """One reward; a logged-in resident redeems it with a quantity."""
-    reward = catalogue.get_reward(db.session, reward_id)
-    if not reward.active:
-        abort(404)
+    viewer = current_user if current_user.is_authenticated else None
+    reward = catalogue.get_reward_for(db.session, viewer, reward_id)
     if request.method == "POST":
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
@@ -92,6 +90,8 @@ def reward_page(reward_id: int):
                 db.session, resident=current_user, reward_id=reward.id, quantity=quantity
             )
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
             return render_template(
@@ -138,6 +138,8 @@ def cancel(redemption_id: int):
     try:
         done = redemption.cancel(db.session, resident=current_user, redemption_id=redemption_id)
     except DomainError as error:
+        if error.category in REFUSALS:
+            raise
         db.session.rollback()
         flash(error.message, "error")
     else:

@@ -8,13 +8,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
-from points.auth import ADMINS, ensure_village, require_role
-from points.errors import DomainError
+from points import policy
+from points.auth import require
+from points.errors import REFUSALS, DomainError
 from points.extensions import db
 from points.i18n import translate
-from points.models import Role, User, Village
+from points.models import User
 from points.models.shop import REDEMPTION_STATUSES
 from points.shop import catalogue, redemption
+from points.web.admin_common import village_choices
 from points.web.shop import shop_context, status_for
 
 bp = Blueprint("shop_admin", __name__, url_prefix="/admin/shop")
@@ -43,15 +45,9 @@ def _uploaded_image() -> str | None:
     return catalogue.store_image(current_app.instance_path, upload.read(limit + 1), max_bytes=limit)
 
 
-def _villages() -> list[Village]:
-    if current_user.role == Role.TOWN_ADMIN:
-        return list(db.session.scalars(select(Village).order_by(Village.id)))
-    return [current_user.village] if current_user.village else []
-
-
 # --- catalogue -------------------------------------------------------------------------------
 @bp.route("/rewards", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def rewards():
     """List the rewards I manage and add one (with an optional picture)."""
     status = 200
@@ -65,6 +61,8 @@ def rewards():
                 db.session, actor=current_user, fields=fields, image_path=image
             )
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
             status = status_for(error)
@@ -74,18 +72,16 @@ def rewards():
     return render_template(
         "shop/admin_rewards.html",
         rewards=catalogue.managed_rewards(db.session, current_user),
-        villages=_villages(),
+        villages=village_choices(),
         form=request.form,
     ), status
 
 
 @bp.route("/rewards/<int:reward_id>", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def edit_reward(reward_id: int):
     """Change a reward, restock it, see its stock movements."""
-    reward = catalogue.get_reward(db.session, reward_id)
-    if reward.village_id is not None:
-        ensure_village(current_user, reward.village_id)  # 村B's stock book is 村B's
+    reward = catalogue.reward_managed_by(db.session, current_user, reward_id)
     status = 200
     if request.method == "POST":
         try:
@@ -110,6 +106,8 @@ def edit_reward(reward_id: int):
                 )
                 flash(translate("已保存。"), "success")
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
             status = status_for(error)
@@ -124,7 +122,7 @@ def edit_reward(reward_id: int):
 
 
 @bp.route("/stock")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def stock():
     """Stock in and out for my village (公示: restock, reserve, release, hand-over)."""
     moves = catalogue.movements(db.session, actor=current_user, limit=300)
@@ -141,7 +139,7 @@ def _date(text: str | None) -> date | None:
 
 
 @bp.route("/queue")
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def queue():
     """Redemptions of my village: pending first; filter by status and date."""
     status = request.args.get("status") or None
@@ -177,11 +175,13 @@ def _back_to_queue():
 
 
 @bp.route("/queue/<int:redemption_id>/approve", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def approve(redemption_id: int):
     try:
         done = redemption.approve(db.session, actor=current_user, redemption_id=redemption_id)
     except DomainError as error:
+        if error.category in REFUSALS:
+            raise
         db.session.rollback()
         flash(error.message, "error")
     else:
@@ -195,7 +195,7 @@ def approve(redemption_id: int):
 
 
 @bp.route("/queue/<int:redemption_id>/reject", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def reject(redemption_id: int):
     try:
         done = redemption.reject(
@@ -205,6 +205,8 @@ def reject(redemption_id: int):
             reason=request.form.get("reason"),
         )
     except DomainError as error:
+        if error.category in REFUSALS:
+            raise
         db.session.rollback()
         flash(error.message, "error")
     else:
@@ -213,7 +215,7 @@ def reject(redemption_id: int):
 
 
 @bp.route("/queue/bulk-approve", methods=["POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def bulk_approve():
     """Approve every ticked request, each on its own; show what happened to each."""
     ids = [int(value) for value in request.form.getlist("ids") if value.isdigit()]
@@ -226,7 +228,7 @@ def bulk_approve():
 
 # --- hand-over -------------------------------------------------------------------------------
 @bp.route("/handover", methods=["GET", "POST"])
-@require_role(*ADMINS)
+@require(policy.ensure_admin)
 def handover():
     """Scan the resident's voucher with the camera, or type its code, to hand over the goods."""
     done, status = None, 200
@@ -235,6 +237,8 @@ def handover():
         try:
             done = redemption.fulfil_voucher(db.session, actor=current_user, code=code)
         except DomainError as error:
+            if error.category in REFUSALS:
+                raise
             db.session.rollback()
             flash(error.message, "error")
             status = status_for(error)

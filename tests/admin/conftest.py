@@ -6,6 +6,7 @@ from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from points import checkin
 from points.checkin.categories import ensure_categories
@@ -22,11 +23,14 @@ def award_checkin(session):
     def award(resident, points: int = 10, *, when=None, title: str = "夜间治安巡防"):
         when = when or utcnow()
         with write_transaction(session):
-            ensure_categories(session)
-            category = session.query(EventCategory).first()
+            ensure_categories(session, resident.town_id)
+            category = session.scalar(
+                select(EventCategory).where(EventCategory.town_id == resident.town_id).limit(1)
+            )
             event = Event(
                 title=title,
                 category_id=category.id,
+                town_id=resident.town_id,
                 village_id=resident.village_id,
                 starts_at=when - timedelta(hours=1),
                 ends_at=when + timedelta(hours=1),

@@ -38,7 +38,7 @@ def audit_actions(session) -> list[str]:
 @pytest.fixture
 def rules(session, town):
     with write_transaction(session):
-        settings.put(session, "deduction_rules", RULES, town.village_a.id)
+        settings.put(session, "deduction_rules", RULES, town.place_a)
 
 
 def test_a_rule_awards_its_points_with_its_label_as_the_reason(session, town, rules):

@@ -53,4 +53,4 @@ def test_the_town_admin_sets_town_defaults_on_the_settings_page(client, auth, se
     assert settings.get(session, "monthly_redemption_limit", town.village_b.id) is None
     bad = client.post("/admin/settings", data={"level_thresholds": "0,500,200,800"})
     assert bad.status_code == 422
-    assert settings.get(session, "level_thresholds", None) == [0, 50, 200, 800]
+    assert settings.get(session, "level_thresholds", town_id=town.town.id) == [0, 50, 200, 800]

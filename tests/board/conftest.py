@@ -61,13 +61,16 @@ class Points:
         """An event of the category and the resident's check-in with its award, as one write."""
         at = at or utcnow()
         with write_transaction(self.session):
-            ensure_categories(self.session)
+            ensure_categories(self.session, user.town_id)
             category_id = self.session.scalar(
-                select(EventCategory.id).where(EventCategory.code == category)
+                select(EventCategory.id).where(
+                    EventCategory.code == category, EventCategory.town_id == user.town_id
+                )
             )
             event = Event(
                 title=f"{category} {at:%Y-%m-%d %H:%M:%S.%f}",
                 category_id=category_id,
+                town_id=user.town_id,
                 village_id=user.village_id,
                 starts_at=at - timedelta(hours=1),
                 ends_at=at + timedelta(hours=1),

@@ -30,12 +30,12 @@ def test_the_town_and_a_village_can_set_their_own_level_thresholds(session, town
     points.award(town.resident_a, 60)
     points.award(town.resident_b, 60)
     with write_transaction(session):
-        settings.put(session, "level_thresholds", [0, 50, 500])
+        settings.put(session, "level_thresholds", [0, 50, 500], town.place)
         settings.put(
             session,
             "level_thresholds",
             [{"points": 0, "name": "起步", "name_en": "Start"}, {"points": 100, "name": "进阶"}],
-            town.village_b.id,
+            town.place_b,
         )
     a = standing.summary(session, town.resident_a)["level"]
     b = standing.summary(session, town.resident_b)["level"]

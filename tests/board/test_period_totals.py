@@ -53,9 +53,9 @@ def participation_from_checkins(session) -> set[tuple[str, int]]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=st.lists(step, min_size=1, max_size=20))
-def test_period_totals_equal_the_ledger_after_random_operations(session, points, steps):
+def test_period_totals_equal_the_ledger_after_random_operations(session, home_town, points, steps):
     code = f"P{next(_codes)}"
-    village = create_village(session, name=f"村{code}", code=code)
+    village = create_village(session, town_id=home_town.id, name=f"村{code}", code=code)
     people = [
         create_person(
             session,

@@ -44,9 +44,9 @@ operation = st.tuples(
 )
 
 
-def build_town(session, people):
+def build_town(session, town_id, people):
     codes = [f"V{next(_codes)}", f"V{next(_codes)}"]
-    villages = [create_village(session, name=f"村{c}", code=c) for c in codes]
+    villages = [create_village(session, town_id=town_id, name=f"村{c}", code=c) for c in codes]
     made = []
     for p in people:
         village = villages[p["village"]]
@@ -103,9 +103,9 @@ def shown(rows):
     period=st.sampled_from(leaderboard.PERIODS),
 )
 def test_rankings_match_a_brute_force_count_of_the_ledger(
-    session, points, people, operations, now, period
+    session, home_town, points, people, operations, now, period
 ):
-    villages, made = build_town(session, people)
+    villages, made = build_town(session, home_town.id, people)
     apply(session, points, made, operations)
     session.expire_all()
 

@@ -8,17 +8,15 @@ import pytest
 from sqlalchemy import select
 
 from points.checkin import events
-from points.checkin.categories import ensure_categories
 from points.checkin.events import EventForm
-from points.db import write_transaction
 from points.models import EventCategory, utcnow
 
 
 @pytest.fixture
-def categories(session):
-    with write_transaction(session):
-        ensure_categories(session)
-    return {c.code: c for c in session.scalars(select(EventCategory))}
+def categories(session, town):
+    """The town's categories of work, by code."""
+    mine = select(EventCategory).where(EventCategory.town_id == town.town.id)
+    return {c.code: c for c in session.scalars(mine)}
 
 
 @pytest.fixture

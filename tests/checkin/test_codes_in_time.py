@@ -58,7 +58,7 @@ def test_a_village_setting_overrides_the_rotation(session, client, auth, town, m
     from points.places import settings
 
     with write_transaction(session):
-        settings.put(session, "checkin_rotate_seconds", 60, town.village_a.id)
+        settings.put(session, "checkin_rotate_seconds", 60, town.place_a)
     with time_machine.travel(T0, tick=False) as clock:
         event = make_event()
         shown = _qr(client, auth, town.staff_a, event)

@@ -12,6 +12,7 @@ from points.db import write_transaction
 from points.errors import InsufficientPoints, OutsideVillage
 from points.models import AuditEntry, Notice, Redemption, StockMovement
 from points.places import settings
+from points.policy import SelfApproval
 from points.shop import catalogue, redemption
 
 
@@ -126,7 +127,7 @@ def test_an_admin_cannot_approve_their_own_redemption(session, town, give, make_
     give(town.admin_a, 100)
     rice = make_reward(cost=10)
     made = redemption.request(session, resident=town.admin_a, reward_id=rice.id, quantity=1)
-    with pytest.raises(redemption.SelfApproval):
+    with pytest.raises(SelfApproval):
         redemption.approve(session, actor=town.admin_a, redemption_id=made.id)
     assert session.get(Redemption, made.id).status == "pending"
     assert redemption.approve(session, actor=town.town_admin, redemption_id=made.id)
@@ -180,7 +181,7 @@ def test_the_schemes_monthly_redemption_limit_counts_requests(session, town, giv
     give(town.resident_a, 1000)
     soap = make_reward(name="香皂", cost=5, stock=None)
     with write_transaction(session):
-        settings.put(session, "monthly_redemption_limit", 2, town.village_a.id)
+        settings.put(session, "monthly_redemption_limit", 2, town.place_a)
     first = redemption.request(session, resident=town.resident_a, reward_id=soap.id, quantity=1)
     redemption.request(session, resident=town.resident_a, reward_id=soap.id, quantity=1)
     with pytest.raises(redemption.MonthlyLimitReached):

@@ -11,6 +11,8 @@ import os
 import shutil
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -88,3 +90,16 @@ class PostgresDatabase:
         with self._admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self._admin.dispose()
+
+
+@contextmanager
+def scratch_database(kind: str, folder: Path) -> Iterator[str]:
+    """An empty database of its own (no schema) for a test that migrates by itself."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'scratch.sqlite3'}"
+        return
+    database = PostgresDatabase()
+    try:
+        yield database.url
+    finally:
+        database.drop()

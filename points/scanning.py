@@ -1,4 +1,4 @@
-"""What the check-in API and pages share: the code's URL, the QR payload, failed-scan limits.
+"""Flask glue the check-in API and pages share: the code's URL, QR payload, scan limits.
 
 Rate limits count failed scans only (deduct_when) per user and per IP, shared by every
 scanning endpoint, and a success never resets them (pretix PR #6219).
