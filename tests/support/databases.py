@@ -52,6 +52,25 @@ class SqliteDatabase:
         pass
 
 
+# Emptying two dozen small tables row by row is ~100x faster than TRUNCATE (which rewrites
+# every table's files); with the triggers off (session_replication_role, for a superuser),
+# the append-only guard on transfers and the foreign keys stand aside while it runs.
+_RESET_FUNCTION = """
+CREATE OR REPLACE FUNCTION points_test_reset() RETURNS void AS $$
+DECLARE name text; seq text;
+BEGIN
+  SET LOCAL session_replication_role = replica;
+  FOREACH name IN ARRAY ARRAY[{tables}] LOOP
+    EXECUTE format('DELETE FROM %I', name);
+  END LOOP;
+  FOR seq IN SELECT sequence_name FROM information_schema.sequences
+             WHERE sequence_schema = 'public' LOOP
+    EXECUTE format('SELECT setval(%L, 1, false)', seq);
+  END LOOP;
+END $$ LANGUAGE plpgsql
+"""
+
+
 class PostgresDatabase:
     """A database of this run's own on the test server, truncated before each test."""
 
@@ -66,24 +85,35 @@ class PostgresDatabase:
         with self._admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{self.name}"'))
         self.url = base.set(database=self.name).render_as_string(hide_password=False)
-        self._truncate = ""
+        self._reset = ""
 
     def keep_as_template(self) -> None:
         engine = create_engine(self.url)
-        with engine.connect() as conn:
-            tables = conn.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                    "AND tablename <> 'alembic_version' ORDER BY tablename"
+        with engine.begin() as conn:
+            tables = list(
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                        "AND tablename <> 'alembic_version' ORDER BY tablename"
+                    )
+                ).scalars()
+            )
+            superuser = conn.execute(
+                text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            ).scalar()
+            if superuser:
+                conn.execute(
+                    text(_RESET_FUNCTION.replace("{tables}", ", ".join(map(repr, tables))))
                 )
-            ).scalars()
-            self._truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+                self._reset = "SELECT points_test_reset()"
+            else:
+                self._reset = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
         engine.dispose()
 
     def empty(self, engine: Engine) -> None:
-        engine.dispose()  # no connection of the last test may hold a lock TRUNCATE waits for
+        engine.dispose()  # no connection of the last test may hold a lock the reset waits for
         with engine.begin() as conn:
-            conn.execute(text(self._truncate))
+            conn.execute(text(self._reset))
             seed_ledger_head(conn)
 
     def drop(self) -> None:
