@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
+from support.races import race_in_app
 
 from points import ledger
 from points.admin.adjustments import reverse_checkin
-from points.errors import DomainError
 from points.extensions import db
 from points.models import Transfer, User
 from points.people.importing import import_residents
@@ -18,26 +16,8 @@ pytestmark = pytest.mark.slow
 
 
 def run_together(app, work, count: int = 2) -> list:
-    """Run work(session) in `count` threads, each with its own app context and session."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def one(index: int) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = work(db.session)
-            except DomainError as error:
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    """Run work(session) in `count` threads at once, each with its own session."""
+    return race_in_app(app, count, lambda _i: work(db.session))
 
 
 def test_the_same_file_imported_twice_at_once_creates_each_resident_once(
@@ -66,17 +46,12 @@ def test_a_checkin_reversed_twice_at_once_is_reversed_once(app, session, town, a
     admin_ids = (town.admin_a.id, town.town_admin.id)
     checkin_id = checkin.id
     session.commit()
-    turn = iter(admin_ids)
-    lock = threading.Lock()
 
-    def work(s):
-        with lock:
-            actor_id = next(turn)
-        return reverse_checkin(
-            s, actor=s.get(User, actor_id), checkin_id=checkin_id, reason="签错了人"
-        )
+    def work(i):
+        actor = db.session.get(User, admin_ids[i])
+        return reverse_checkin(db.session, actor=actor, checkin_id=checkin_id, reason="签错了人")
 
-    results = run_together(app, work)
+    results = race_in_app(app, 2, work)
     assert sum(isinstance(r, Transfer) for r in results) == 1
     refused = next(r for r in results if not isinstance(r, Transfer))
     assert refused.code == "already_reversed"

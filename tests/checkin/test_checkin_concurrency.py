@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import requests
 from sqlalchemy import func, select
+from support.races import race_same
 
 from checkin.helpers import card_code, rotating_code
 from points import ledger
@@ -26,7 +24,6 @@ def test_fifty_concurrent_check_ins_award_exactly_once(
     staff_url = f"{live_server.url}/api/v1/events/{event.id}/checkins"
     resident_id = town.resident_a.id
     session.commit()
-    start = threading.Barrier(50)
 
     def scan(n: int) -> tuple[int, dict]:
         with requests.Session() as http:
@@ -38,12 +35,10 @@ def test_fifty_concurrent_check_ins_award_exactly_once(
                 body, headers = {"card_token": card}, dict(staff_headers)
             if n % 3 == 0:
                 headers["Idempotency-Key"] = f"device-{n}"
-            start.wait(timeout=30)
             answer = http.post(url, json=body, headers=headers, timeout=60)
             return answer.status_code, answer.json()
 
-    with ThreadPoolExecutor(max_workers=50) as pool:
-        answers = list(pool.map(scan, range(50)))
+    answers = race_same(scan, 50)
 
     statuses = sorted(status for status, _ in answers)
     assert all(status in (200, 201) for status in statuses), (answers, live_server.log())
@@ -66,17 +61,17 @@ def test_twenty_residents_racing_for_five_places_get_exactly_five(
     headers = [auth.headers(person) for person in people]
     token = rotating_code(event)
     session.commit()
-    start = threading.Barrier(20)
 
-    def scan(h: dict) -> tuple[int, str | None]:
-        start.wait(timeout=30)
+    def scan(n: int) -> tuple[int, str | None]:
         answer = requests.post(
-            f"{live_server.url}/api/v1/checkins", json={"token": token}, headers=h, timeout=60
+            f"{live_server.url}/api/v1/checkins",
+            json={"token": token},
+            headers=headers[n],
+            timeout=60,
         )
         return answer.status_code, answer.json().get("reason")
 
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(scan, headers))
+    answers = race_same(scan, 20)
     assert sorted(answers).count((201, None)) == 5, answers
     assert sorted(answers).count((409, "capacity_reached")) == 15, answers
     session.rollback()

@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from points import ledger
-from points.db import write_transaction
-
 ERROR_KEYS = {"code", "status", "message", "errors"}
 
 
@@ -38,18 +35,6 @@ def ledger_state(session) -> tuple:
     return tuple(map(tuple, accounts)), transfers, tuple(head)
 
 
-def award(session, user, amount: int, kind: str = "award"):
-    """Give a resident points from their village's issuance account."""
-    with write_transaction(session):
-        return ledger.transfer(
-            session,
-            debit_id=ledger.village_account(session, user.village_id, "issuance").id,
-            credit_id=ledger.resident_account(session, user.id).id,
-            amount=amount,
-            kind=kind,
-        )
-
-
 @pytest.fixture
 def error_shape():
     return assert_error_shape
@@ -58,8 +43,3 @@ def error_shape():
 @pytest.fixture
 def state():
     return ledger_state
-
-
-@pytest.fixture
-def give():
-    return award

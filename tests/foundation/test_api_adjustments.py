@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from support.races import race_in_app
 
 from points import ledger
-from points.extensions import db
 
 URL = "/api/v1/adjustments"
 
 
 @pytest.fixture
 def funded_town(session, town, give):
-    give(session, town.resident_a, 100)
+    give(town.resident_a, 100)
     return town
 
 
@@ -150,26 +148,12 @@ def test_ten_requests_with_one_idempotency_key_at_once_make_one_transfer(
     body = {"resident_id": funded_town.resident_a.id, "amount": 25, "reason": "夜间巡防"}
     before = ledger.head(session)[0]
     session.commit()
-    barrier = threading.Barrier(10)
-    answers: list = [None] * 10
 
-    def send(i: int) -> None:
-        own_client = app.test_client()  # each request gets its own app context and session
-        try:
-            barrier.wait(timeout=30)
-            answer = own_client.post(URL, json=body, headers=headers)
-            answers[i] = (answer.status_code, answer.get_json())
-        except Exception as error:
-            answers[i] = error
-        finally:
-            with app.app_context():
-                db.session.remove()
+    def send(_i: int):
+        answer = app.test_client().post(URL, json=body, headers=headers)
+        return answer.status_code, answer.get_json()
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    answers = race_in_app(app, 10, send, timeout=120)
     assert all(isinstance(a, tuple) and a[0] == 201 for a in answers), answers
     assert len({a[1]["transfer_id"] for a in answers}) == 1
     session.expire_all()

@@ -29,7 +29,7 @@ def resolve(session, hold_id: int, post: bool):
 
 # --- /me and /me/transfers --------------------------------------------------------------
 def test_me_shows_balance_available_and_level(client, auth, session, town, give):
-    give(session, town.resident_a, 120)
+    give(town.resident_a, 120)
     hold(session, town.resident_a, 20)
     me = client.get("/api/v1/me", headers=auth.headers(town.resident_a)).get_json()
     assert (me["id"], me["name"], me["village_id"]) == (
@@ -43,13 +43,13 @@ def test_me_shows_balance_available_and_level(client, auth, session, town, give)
 
 
 def test_my_transfers_show_signs_and_statuses_newest_first(client, auth, session, town, give):
-    give(session, town.resident_a, 100)
+    give(town.resident_a, 100)
     pending = hold(session, town.resident_a, 10)
     voided = hold(session, town.resident_a, 20)
     posted = hold(session, town.resident_a, 30)
     resolve(session, voided.id, post=False)
     resolve(session, posted.id, post=True)
-    give(session, town.resident_b, 7)  # someone else's line never shows
+    give(town.resident_b, 7)  # someone else's line never shows
     answer = client.get("/api/v1/me/transfers", headers=auth.headers(town.resident_a))
     page = answer.get_json()
     assert page["total"] == 4
@@ -66,7 +66,7 @@ def test_my_transfers_show_signs_and_statuses_newest_first(client, auth, session
 
 def test_my_transfers_are_paginated(client, auth, session, town, give):
     for amount in range(1, 6):
-        give(session, town.resident_a, amount)
+        give(town.resident_a, amount)
     headers = auth.headers(town.resident_a)
     pages = [
         client.get(f"/api/v1/me/transfers?per_page=2&page={n}", headers=headers).get_json()
@@ -206,7 +206,7 @@ def test_bad_residents_are_refused(client, auth, session, town, error_shape, sta
 
 
 def test_a_resident_is_shown_with_their_balance(client, auth, session, town, give):
-    give(session, town.resident_a, 42)
+    give(town.resident_a, 42)
     answer = client.get(
         f"/api/v1/residents/{town.resident_a.id}", headers=auth.headers(town.admin_a)
     )
@@ -224,8 +224,8 @@ def test_an_unknown_resident_is_404(client, auth, town, error_shape):
 
 # --- /ledger/verify and /auth/token -----------------------------------------------------
 def test_a_town_admin_verifies_the_ledger(client, auth, session, town, give):
-    give(session, town.resident_a, 5)
-    give(session, town.resident_b, 6)
+    give(town.resident_a, 5)
+    give(town.resident_b, 6)
     body = client.get("/api/v1/ledger/verify", headers=auth.headers(town.town_admin)).get_json()
     assert body["ok"] is True and body["transfers"] == 2
     assert body["head_hash"] == ledger.head(session)[1] and len(body["head_hash"]) == 64

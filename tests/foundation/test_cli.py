@@ -134,7 +134,7 @@ def test_seed_demo_fills_an_empty_database_once_and_the_ledger_verifies(runner, 
 
 
 def test_verify_ledger_passes_on_a_sound_ledger(runner, session, town, give):
-    give(session, town.resident_a, 10)
+    give(town.resident_a, 10)
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 0
     assert result.output.startswith("OK: 1 transfers, head ")
@@ -144,8 +144,8 @@ def test_verify_ledger_passes_on_a_sound_ledger(runner, session, town, give):
 def test_backup_writes_a_copy_that_opens_and_verifies(
     runner, session, town, give, db_url, tmp_path
 ):
-    give(session, town.resident_a, 10)
-    give(session, town.resident_b, 20)
+    give(town.resident_a, 10)
+    give(town.resident_b, 20)
     session.commit()
     target = tmp_path / "backups" / "points-backup.bin"
     result = runner.invoke(args=["backup", str(target)])

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import requests
+from support.races import race_same
 
 from points import ledger
 
@@ -15,27 +14,17 @@ pytestmark = pytest.mark.slow
 def test_twenty_racing_deductions_of_sixty_percent_over_http_let_one_through(
     live_server, client, auth, session, town, give
 ):
-    give(session, town.resident_a, 100)
+    give(town.resident_a, 100)
     headers = auth.headers(town.admin_a)
     body = {"resident_id": town.resident_a.id, "amount": -60, "reason": "违规扣分"}
-    barrier = threading.Barrier(20)
-    answers: list = [None] * 20
 
-    def send(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            answer = requests.post(
-                live_server.url + "/api/v1/adjustments", json=body, headers=headers, timeout=60
-            )
-            answers[i] = (answer.status_code, answer.json())
-        except Exception as error:
-            answers[i] = error
+    def send(_i: int):
+        answer = requests.post(
+            live_server.url + "/api/v1/adjustments", json=body, headers=headers, timeout=60
+        )
+        return answer.status_code, answer.json()
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    answers = race_same(send, 20, timeout=120)
     statuses = sorted(a[0] if isinstance(a, tuple) else repr(a) for a in answers)
     assert statuses == [201] + [409] * 19, (statuses, live_server.log()[-2000:])
     refusals = [a[1] for a in answers if a[0] == 409]

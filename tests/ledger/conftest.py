@@ -7,9 +7,6 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import text
 
-from points import ledger
-from points.db import write_transaction
-
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -36,21 +33,7 @@ class Snapshot:
         return cls(accounts, transfers, head)
 
 
-def fund(session, account_id: int, issuance_id: int, amount: int) -> None:
-    """Award `amount` points from the village's issuance account."""
-    with write_transaction(session):
-        ledger.transfer(
-            session, debit_id=issuance_id, credit_id=account_id, amount=amount, kind="award"
-        )
-
-
 @pytest.fixture
 def snapshot():
     """Take a Snapshot of the ledger: `snapshot(session)`."""
     return Snapshot.take
-
-
-@pytest.fixture
-def funded():
-    """Award points to an account: `funded(session, account_id, issuance_id, amount)`."""
-    return fund

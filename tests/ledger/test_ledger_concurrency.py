@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
+from support.races import race_in_app
 
 from points import ledger
 from points.db import write_transaction
@@ -15,39 +14,24 @@ pytestmark = pytest.mark.slow
 
 
 def at_once(app, count: int, work) -> list:
-    """Run work(i) in `count` threads released together; return each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
+    """Run work(i) in `count` threads released together, each in its own write transaction
+    on its own session; return each result or exception."""
 
-    def run(i: int) -> None:
-        with app.app_context():  # its own app context, so its own session and connection
-            try:
-                barrier.wait(timeout=30)
-                with write_transaction(db.session):
-                    results[i] = work(i)
-            except Exception as error:
-                results[i] = error
-            finally:
-                db.session.remove()
+    def one(i: int):
+        with write_transaction(db.session):
+            return work(i)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
+    return race_in_app(app, count, one, timeout=120)
 
 
 @pytest.fixture
-def wallet(app, session, town, funded):
+def wallet(app, session, town, give):
     """Resident A's account holding 100 points, and where spending goes."""
     village = town.village_a.id
     account = ledger.resident_account(session, town.resident_a.id).id
-    issuance = ledger.village_account(session, village, "issuance").id
     redeemed = ledger.village_account(session, village, "redeemed").id
     session.commit()
-    funded(session, account, issuance, 100)
+    give(town.resident_a, 100)
     return account, redeemed
 
 

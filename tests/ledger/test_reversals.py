@@ -48,9 +48,9 @@ def test_reversing_an_award_takes_the_points_and_the_earned_points_back(session,
 
 
 def test_reversing_a_redemption_gives_points_back_without_counting_as_earned(
-    session, town, accounts, funded
+    session, town, accounts, give
 ):
-    funded(session, accounts["resident"], accounts["issuance"], 100)
+    give(town.resident_a, 100)
     hold = run(
         session,
         lambda: ledger.transfer(
@@ -70,8 +70,8 @@ def test_reversing_a_redemption_gives_points_back_without_counting_as_earned(
     assert ledger.verify(session).ok
 
 
-def test_a_transfer_is_reversed_only_once(session, accounts, funded, snapshot):
-    funded(session, accounts["resident"], accounts["issuance"], 50)
+def test_a_transfer_is_reversed_only_once(session, town, accounts, give, snapshot):
+    give(town.resident_a, 50)
     award_id = ledger.head(session)[0]
     run(session, lambda: ledger.reverse(session, award_id))
     before = snapshot(session)
@@ -80,9 +80,9 @@ def test_a_transfer_is_reversed_only_once(session, accounts, funded, snapshot):
     assert snapshot(session) == before
 
 
-def test_holds_and_reversals_cannot_be_reversed(session, accounts, funded, snapshot):
-    funded(session, accounts["resident"], accounts["issuance"], 50)
-    funded(session, accounts["resident"], accounts["issuance"], 50)
+def test_holds_and_reversals_cannot_be_reversed(session, town, accounts, give, snapshot):
+    give(town.resident_a, 50)
+    give(town.resident_a, 50)
     hold = run(
         session,
         lambda: ledger.transfer(
@@ -102,8 +102,8 @@ def test_holds_and_reversals_cannot_be_reversed(session, accounts, funded, snaps
     assert snapshot(session) == before
 
 
-def test_reversing_points_already_spent_is_refused(session, accounts, funded, snapshot):
-    funded(session, accounts["resident"], accounts["issuance"], 50)
+def test_reversing_points_already_spent_is_refused(session, town, accounts, give, snapshot):
+    give(town.resident_a, 50)
     run(
         session,
         lambda: ledger.transfer(

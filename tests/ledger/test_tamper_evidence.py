@@ -20,13 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def history(session, town, funded):
+def history(session, town, give):
     """Three awards: transfers 1, 2 and 3."""
     for user, amount in ((town.resident_a, 10), (town.resident_a2, 20), (town.resident_b, 30)):
-        account = ledger.resident_account(session, user.id).id
-        issuance = ledger.village_account(session, user.village_id, "issuance").id
-        session.commit()
-        funded(session, account, issuance, amount)
+        give(user, amount)
     assert ledger.head(session)[0] == 3
     session.commit()
 

@@ -1,31 +1,11 @@
-"""Shop fixtures: points for a resident, rewards on the shelf, a snapshot of what can change."""
+"""Shop fixtures: rewards on the shelf (points come from the root `give` fixture)."""
 
 from __future__ import annotations
 
 import pytest
 
-from points import ledger
-from points.db import write_transaction
-from points.models import Reward, User
+from points.models import Reward
 from points.shop import catalogue
-
-
-@pytest.fixture
-def give(session):
-    """Award `amount` points to a person from their village's issuance account."""
-
-    def give(user: User, amount: int) -> None:
-        with write_transaction(session):
-            ledger.transfer(
-                session,
-                debit_id=ledger.village_account(session, user.village_id, "issuance").id,
-                credit_id=ledger.resident_account(session, user.id).id,
-                amount=amount,
-                kind="award",
-                memo="测试奖励",
-            )
-
-    return give
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ threads each with their own app context and session.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from shop_helpers import available, stock_of
 from sqlalchemy import func, select
+from support.races import race_in_app, race_same
 
 from points import ledger
 from points.errors import DomainError
@@ -22,18 +21,6 @@ from points.models import Redemption, User
 from points.shop import redemption
 
 pytestmark = pytest.mark.slow
-
-
-def run_together(count: int, work) -> list:
-    """Run work(i) on `count` threads released at the same moment."""
-    barrier = threading.Barrier(count)
-
-    def start(i):
-        barrier.wait()
-        return work(i)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(start, range(count)))
 
 
 def test_30_requests_beyond_one_residents_points_accept_exactly_what_fits(
@@ -59,7 +46,7 @@ def test_30_requests_beyond_one_residents_points_accept_exactly_what_fits(
         body = answer.json()
         return answer.status_code, body["status"] if answer.ok else body["reason"]
 
-    answers = Counter(run_together(30, redeem))
+    answers = Counter(race_same(redeem, 30))
     assert answers == {(201, "pending"): 3, (409, "insufficient_points"): 27}, live_server.log()[
         -2000:
     ]
@@ -90,7 +77,7 @@ def test_30_residents_racing_for_a_stock_of_5_get_exactly_5(
             finally:
                 db.session.remove()
 
-    results = Counter(run_together(30, redeem))
+    results = Counter(race_same(redeem, 30))
     assert results == {"pending": 5, "out_of_stock": 25}
     assert stock_of(session, rice_id) == 0
     statuses = session.scalars(select(Redemption.status)).all()
@@ -112,20 +99,17 @@ def test_approve_and_reject_racing_on_one_redemption_exactly_one_wins(
 
     def decide(i):
         rid, action = ids[i // 2], ("approve", "reject")[i % 2]
-        with app.app_context():
-            try:
-                admin = db.session.get(User, admin_id)
-                if action == "approve":
-                    redemption.approve(db.session, actor=admin, redemption_id=rid)
-                else:
-                    redemption.reject(db.session, actor=admin, redemption_id=rid, reason="已兑完")
-                return rid, action, "won"
-            except redemption.IllegalTransition:
-                return rid, action, "refused"
-            finally:
-                db.session.remove()
+        try:
+            admin = db.session.get(User, admin_id)
+            if action == "approve":
+                redemption.approve(db.session, actor=admin, redemption_id=rid)
+            else:
+                redemption.reject(db.session, actor=admin, redemption_id=rid, reason="已兑完")
+            return rid, action, "won"
+        except redemption.IllegalTransition:
+            return rid, action, "refused"
 
-    outcomes = run_together(16, decide)
+    outcomes = race_in_app(app, 16, decide)
     session.expire_all()
     for rid in ids:
         mine = [(action, result) for r, action, result in outcomes if r == rid]

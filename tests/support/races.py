@@ -31,3 +31,18 @@ def race(calls: list[Callable[[], T]], *, timeout: float = 60) -> list[T | BaseE
 def race_same(call: Callable[[int], T], times: int, **options) -> list[T | BaseException]:
     """Run `call(i)` for i in range(times), all released together."""
     return race([lambda i=i: call(i) for i in range(times)], **options)
+
+
+def race_in_app(app, times: int, work: Callable[[int], T], **options) -> list[T | BaseException]:
+    """Run `work(i)` for i in range(times) at once, each in its own app context — so with
+    its own database session and connection, as concurrent requests have."""
+    from points.extensions import db
+
+    def call(i: int) -> T:
+        with app.app_context():
+            try:
+                return work(i)
+            finally:
+                db.session.remove()
+
+    return race_same(call, times, **options)
