@@ -310,9 +310,7 @@ def _result(
 
 
 def _balance(session: Session, resident_id: int) -> int:
-    balance = session.scalar(
-        select(Account.credits_posted - Account.debits_posted).where(Account.user_id == resident_id)
-    )
+    balance = session.scalar(select(Account.balance).where(Account.user_id == resident_id))
     return int(balance or 0)
 
 

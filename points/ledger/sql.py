@@ -21,16 +21,9 @@ COUNTERS = ("debits_posted", "credits_posted", "debits_pending", "credits_pendin
 # Both accounts of a transfer, in id order: FOR UPDATE on PostgreSQL (SQLite already holds
 # its write lock), so two transfers over the same accounts always lock in the same order.
 LOCK_ACCOUNTS = (
-    select(
-        accounts.c.id,
-        accounts.c.kind,
-        accounts.c.user_id,
-        accounts.c.credits_posted,
-        accounts.c.debits_posted,
-        accounts.c.debits_pending,
-    )
-    .where(accounts.c.id.in_([bindparam("first"), bindparam("second")]))
-    .order_by(accounts.c.id)
+    select(Account.id, Account.kind, Account.user_id, Account.available)
+    .where(Account.id.in_([bindparam("first"), bindparam("second")]))
+    .order_by(Account.id)
     .with_for_update()
 )
 
@@ -62,10 +55,9 @@ ADD = {
 }
 
 # A resident's debit: only while the available points cover it (the overdraft guard).
-_available = accounts.c.credits_posted - accounts.c.debits_posted - accounts.c.debits_pending
 DEBIT_RESIDENT = {
-    column: ADD[column].where(_available >= _amount)
+    column: ADD[column].where(Account.available >= _amount)
     for column in ("debits_posted", "debits_pending")
 }
 
-BALANCE = select(accounts.c.credits_posted - accounts.c.debits_posted).where(_account)
+BALANCE = select(Account.balance).where(_account)

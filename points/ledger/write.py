@@ -221,13 +221,7 @@ class LockedAccount:
     id: int
     kind: str
     user_id: int | None
-    credits_posted: int
-    debits_posted: int
-    debits_pending: int
-
-    @property
-    def available(self) -> int:
-        return self.credits_posted - self.debits_posted - self.debits_pending
+    available: int  # Account.available, as read under the lock
 
 
 def _connection(session: Session) -> Connection:
