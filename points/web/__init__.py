@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = [
     "points.web.shop",
     "points.web.shop_admin",
     "points.web.admin_dashboard",
+    "points.web.admin_towns",
     "points.web.admin_residents",
     "points.web.admin_points",
     "points.web.admin_reports",
