@@ -34,7 +34,8 @@ def _picked(database: Session) -> Town | None:
         except NotFound:
             session.pop(SESSION_KEY, None)
             continue
-        session[SESSION_KEY] = town.code
+        if session.get(SESSION_KEY) != town.code:
+            session[SESSION_KEY] = town.code
         return town
     return None
 
