@@ -29,7 +29,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, false, select, true
 
 from points.errors import N_, Forbidden, OutsideVillage, SelfAdjustment
-from points.models import Role, Village
+from points.models import Role, Town, Village
 
 RANK = {
     Role.RESIDENT: 0,
@@ -355,6 +355,11 @@ def ensure_may_see_dashboard(actor: Actor, place: Place) -> None:
     _ensure_village_scope(actor, place)
 
 
+def ensure_may_compare_towns(actor: Actor) -> None:
+    """The towns' figures side by side (the city's roll-up): the city admin."""
+    ensure_city_admin(actor)
+
+
 def ensure_may_verify_ledger(actor: Actor) -> None:
     if actor.role not in (Role.TOWN_ADMIN, Role.CITY_ADMIN):
         raise Forbidden()
@@ -385,6 +390,15 @@ def within(
     if actor.role == Role.STAFF and grid is not None:
         return grid.in_(sorted(actor.grid_ids)) if actor.grid_ids else false()
     return village == actor.village_id
+
+
+def towns_within(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause over the towns table: the towns an actor's scope holds."""
+    if actor.role == Role.CITY_ADMIN:
+        return true()
+    if actor.role == Role.TOWN_ADMIN:
+        return Town.id == actor.town_id
+    return false()
 
 
 def villages_within(actor: Actor) -> ColumnElement[bool]:

@@ -241,9 +241,8 @@ def town_rollup(session: Session, *, now: datetime | None = None) -> list[TownFi
     figures = []
     for town in session.scalars(select(Town).order_by(Town.code)):
         place = Place(town.id)
-        year = period_numbers(
-            session, place, this_year, next_year, active_residents(session, place)
-        )
+        residents = active_residents(session, place)
+        year = period_numbers(session, place, this_year, next_year, residents)
         balances = select(func.coalesce(func.sum(Account.balance), 0)).where(
             Account.kind == "resident", in_place(Account.village_id, place)
         )
@@ -252,7 +251,7 @@ def town_rollup(session: Session, *, now: datetime | None = None) -> list[TownFi
                 town_id=town.id,
                 name=town.name,
                 points_name=town.points_name,
-                residents=active_residents(session, place),
+                residents=residents,
                 participants=year.participants,
                 events=year.events,
                 checkins=year.checkins,
@@ -262,3 +261,9 @@ def town_rollup(session: Session, *, now: datetime | None = None) -> list[TownFi
             )
         )
     return figures
+
+
+def rollup_for(session: Session, reader: User, **options) -> list[TownFigures]:
+    """Each town's figures side by side, for the city admin."""
+    policy.ensure_may_compare_towns(reader)
+    return town_rollup(session, **options)

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from points import places, policy
 from points.auth import require
 from points.extensions import db
+from points.places.opening import open_town
 
 blp = Blueprint("api_places", __name__, description="Towns, villages and grids")
 
@@ -23,11 +24,17 @@ class TownSchema(ma.Schema):
         validate=ma.validate.Length(max=20),
         metadata={"description": "what the town calls its points, e.g. 香榧币"},
     )
+    scheme_name = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "the name of the town's scheme (default: the city's, 平安积分)"},
+    )
 
 
 class TownPatch(ma.Schema):
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=80))
     points_name = ma.fields.String(validate=ma.validate.Length(min=1, max=20))
+    scheme_name = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
 
 
 class VillageSchema(ma.Schema):
@@ -68,8 +75,8 @@ class StaffIn(ma.Schema):
 @blp.route("/towns")
 @blp.response(200, TownSchema(many=True))
 def list_towns():
-    """Every town of the city, with the name of its points (public)."""
-    return places.towns(db.session)
+    """Every town of the city, with the names of its scheme and its points (public)."""
+    return [places.town_view(db.session, town) for town in places.towns(db.session)]
 
 
 @blp.route("/towns", methods=["POST"])
@@ -77,8 +84,8 @@ def list_towns():
 @blp.arguments(TownSchema)
 @blp.response(201, TownSchema)
 def add_town(body):
-    """Add a town (镇/街道) to the city (city admin)."""
-    return places.create_town(db.session, actor=current_user, **body)
+    """Add a town (镇/街道) to the city with the default categories of work (city admin)."""
+    return places.town_view(db.session, open_town(db.session, actor=current_user, **body))
 
 
 @blp.route("/towns/<int:town_id>", methods=["PATCH"])
@@ -86,8 +93,9 @@ def add_town(body):
 @blp.arguments(TownPatch)
 @blp.response(200, TownSchema)
 def change_town(body, town_id):
-    """Rename a town or its points (its town admins, the city admin)."""
-    return places.update_town(db.session, current_user, town_id, **body)
+    """Rename a town, its scheme or its points (its town admins, the city admin)."""
+    town = places.update_town(db.session, current_user, town_id, **body)
+    return places.town_view(db.session, town)
 
 
 # --- villages ----------------------------------------------------------------------------

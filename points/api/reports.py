@@ -30,6 +30,19 @@ class DashboardQuery(ma.Schema):
     town_id = ma.fields.Integer(load_default=None)
 
 
+class TownFiguresSchema(ma.Schema):
+    town_id = ma.fields.Integer()
+    name = ma.fields.String()
+    points_name = ma.fields.String(metadata={"description": "what the town calls its points"})
+    residents = ma.fields.Integer(metadata={"description": "active residents"})
+    participants = ma.fields.Integer(metadata={"description": "residents who checked in this year"})
+    events = ma.fields.Integer(metadata={"description": "events held this year"})
+    checkins = ma.fields.Integer(metadata={"description": "check-ins this year"})
+    issued = ma.fields.Integer(metadata={"description": "points issued, all time, net"})
+    redeemed = ma.fields.Integer(metadata={"description": "points redeemed, all time"})
+    outstanding = ma.fields.Integer(metadata={"description": "residents' balances now"})
+
+
 @blp.route("/reports/<kind>.<fmt>")
 @require(policy.ensure_admin)
 @blp.arguments(ReportQuery, location="query")
@@ -71,3 +84,12 @@ def show_dashboard(args):
         db.session, current_user, village_id=args["village_id"], town_id=args["town_id"]
     )
     return asdict(dashboard.for_reader(db.session, current_user, place))
+
+
+@blp.route("/towns/figures")
+@require(policy.ensure_city_admin)
+@blp.response(200, TownFiguresSchema(many=True))
+def town_figures():
+    """Each town's residents, events, check-ins (this year) and points, side by side (city
+    admin)."""
+    return dashboard.rollup_for(db.session, current_user)

@@ -55,20 +55,23 @@ def list_people(
     actor: User,
     *,
     village_id: int | None = None,
+    town_id: int | None = None,
     query: str | None = None,
     include_inactive: bool = True,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[RosterRow], int]:
-    """People in the actor's scope (or one village of it), with balances."""
-    if village_id is not None:
-        policy.ensure_may_see_reports(actor, village_place(session, village_id))
+    """People in the actor's scope (or one village or town of it), with balances."""
+    if village_id is not None or town_id is not None:
+        policy.ensure_may_see_reports(actor, village_place(session, village_id, town_id))
     else:
         policy.ensure_may_see_reports(actor, policy.scope_of(actor))
     stmt = select(User, Account).outerjoin(Account, Account.user_id == User.id)
     stmt = stmt.where(policy.within(actor, village=User.village_id, town=User.town_id))
     if village_id is not None:
         stmt = stmt.where(User.village_id == village_id)
+    elif town_id is not None:
+        stmt = stmt.where(User.town_id == town_id)
     if query:
         like = f"%{query.strip()}%"
         stmt = stmt.where(or_(User.name.like(like), User.phone.like(like)))

@@ -1,5 +1,6 @@
 """Places: the tree of the scheme (city → town → village → grid) and settings that inherit."""
 
+from points.places.scheme import BUILT_IN, Scheme, only_town, scheme_of, town_view
 from points.places.tree import (
     CodeTaken,
     assign_staff,
@@ -20,7 +21,9 @@ from points.places.tree import (
     in_place,
     the_city,
     town_by_code,
+    town_to_manage,
     towns,
+    towns_for,
     update_town,
     village_by_code,
     village_place,
@@ -29,7 +32,9 @@ from points.places.tree import (
 )
 
 __all__ = [
+    "BUILT_IN",
     "CodeTaken",
+    "Scheme",
     "assign_staff",
     "chosen_place",
     "clean_code",
@@ -46,9 +51,14 @@ __all__ = [
     "grids",
     "grids_for",
     "in_place",
+    "only_town",
+    "scheme_of",
     "the_city",
     "town_by_code",
+    "town_to_manage",
+    "town_view",
     "towns",
+    "towns_for",
     "update_town",
     "village_by_code",
     "village_place",

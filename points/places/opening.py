@@ -16,10 +16,18 @@ def open_town(
     name: str,
     code: str,
     points_name: str | None = None,
+    scheme_name: str | None = None,
     actor: User | None = None,
 ) -> Town:
     """Add a town to the city with the default categories of safety work."""
-    town = create_town(session, name=name, code=code, points_name=points_name, actor=actor)
+    town = create_town(
+        session,
+        name=name,
+        code=code,
+        points_name=points_name,
+        scheme_name=scheme_name,
+        actor=actor,
+    )
     with write_transaction(session):
         ensure_categories(session, town.id)
     return town

@@ -13,6 +13,8 @@ from points.db import write_transaction
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.models import City, Grid, Role, Town, User, Village, grid_staff
 from points.models.places import DEFAULT_POINTS_NAME
+from points.places import scheme as schemes
+from points.places import settings
 from points.policy import Place
 
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -66,6 +68,17 @@ def town_by_code(session: Session, code: str) -> Town:
 
 def towns(session: Session) -> list[Town]:
     return list(session.scalars(select(Town).order_by(Town.code)))
+
+
+def towns_for(session: Session, actor: User) -> list[Town]:
+    """The towns an actor's scope holds whole (a city admin: all; a town admin: theirs)."""
+    return list(session.scalars(select(Town).where(policy.towns_within(actor)).order_by(Town.code)))
+
+
+def town_to_manage(session: Session, actor: User, town_id: int) -> Town:
+    """A town for the form that renames it: its town admins and the city admin."""
+    policy.ensure_may_manage_town(actor, Place(town_id))
+    return get_town(session, town_id)
 
 
 def get_village(session: Session, village_id: int) -> Village:
@@ -191,12 +204,14 @@ def create_town(
     name: str,
     code: str,
     points_name: str | None = None,
+    scheme_name: str | None = None,
     actor: User | None = None,
 ) -> Town:
-    """Add a town (镇/街道) to the city; it runs its own scheme (its points' name …)."""
+    """Add a town (镇/街道) to the city; it runs its own scheme (its name, its points' name …)."""
     if actor is not None:
         policy.ensure_may_create_town(actor)
     name, code, unit = clean_place_name(name), clean_code(code), clean_points_name(points_name)
+    scheme = _clean_scheme_name(scheme_name)
     with write_transaction(session):
         city = the_city(session)
         if city is None:
@@ -206,6 +221,10 @@ def create_town(
         town = Town(city_id=city.id, name=name, code=code, points_name=unit)
         session.add(town)
         session.flush()
+        after = {"name": name, "code": code, "points_name": unit}
+        if scheme is not None:
+            settings.put(session, schemes.SCHEME_KEY, scheme, Place(town.id))
+            after["scheme_name"] = scheme
         audit.record(
             session,
             actor_id=actor.id if actor else None,
@@ -213,7 +232,7 @@ def create_town(
             town_id=town.id,
             target_type="town",
             target_id=town.id,
-            after={"name": name, "code": code, "points_name": unit},
+            after=after,
         )
     return town
 
@@ -225,17 +244,23 @@ def update_town(
     *,
     name: str | None = None,
     points_name: str | None = None,
+    scheme_name: str | None = None,
 ) -> Town:
-    """Rename a town or the name of its points (谷来镇: 香榧币)."""
+    """Rename a town, its scheme or the name of its points (谷来镇: 香榧币)."""
+    scheme = _clean_scheme_name(scheme_name)
     with write_transaction(session):
         town = get_town(session, town_id)
-        policy.ensure_may_manage_town(actor, Place(town.id))
-        before = {"name": town.name, "points_name": town.points_name}
+        place = Place(town.id)
+        policy.ensure_may_manage_town(actor, place)
+        before = _town_names(session, town)
         if name is not None:
             town.name = clean_place_name(name)
         if points_name is not None:
             town.points_name = clean_points_name(points_name)
-        after = {"name": town.name, "points_name": town.points_name}
+        if scheme is not None and scheme != before["scheme_name"]:
+            settings.put(session, schemes.SCHEME_KEY, scheme, place)
+        session.flush()
+        after = _town_names(session, town)
         if after != before:
             audit.record(
                 session,
@@ -248,6 +273,21 @@ def update_town(
                 after=after,
             )
     return town
+
+
+def _clean_scheme_name(name: object) -> str | None:
+    """The scheme's name as typed (None: leave it as it is)."""
+    if name is None:
+        return None
+    return settings.clean_value(schemes.SCHEME_KEY, name)
+
+
+def _town_names(session: Session, town: Town) -> dict:
+    return {
+        "name": town.name,
+        "points_name": town.points_name,
+        "scheme_name": schemes.scheme_name(session, town.id),
+    }
 
 
 def create_village(

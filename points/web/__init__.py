@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = [
     "points.web.shop",
     "points.web.shop_admin",
     "points.web.admin_dashboard",
+    "points.web.admin_towns",
     "points.web.admin_residents",
     "points.web.admin_points",
     "points.web.admin_reports",
@@ -27,10 +28,11 @@ BLUEPRINT_MODULES = [
 
 
 def init_app(app: Flask) -> None:
-    from points.web import nav
+    from points.web import nav, page_town
 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     nav.init_app(app)
+    page_town.init_app(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["mask_name"] = mask_name

@@ -14,7 +14,7 @@ from points.extensions import db
 from points.i18n import translate
 from points.places import settings
 from points.policy import Place
-from points.web.admin_common import chosen_place, chosen_village, village_choices
+from points.web.admin_common import chosen_place, chosen_village, picker, village_choices
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -139,10 +139,10 @@ def settings_page():
         "admin/settings.html",
         own=own,
         effective=effective,
-        town=settings.effective(db.session, above) if above else effective,
+        above=settings.effective(db.session, above) if above else effective,
+        inherits=above is not None,
         place=place,
         labels=settings.LABELS,
         text_keys=TEXT_KEYS,
-        villages=village_choices(),
-        village_id=place.village_id,
+        **picker(place),
     ), status

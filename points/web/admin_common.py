@@ -9,7 +9,7 @@ from points import places
 from points.errors import N_, InvalidInput
 from points.extensions import db
 from points.i18n import translate
-from points.models import Village
+from points.models import Town, Village
 from points.policy import Place
 
 
@@ -25,11 +25,15 @@ def _int_arg(name: str) -> int | None:
 def chosen_place() -> Place:
     """?village_id= or ?town_id= as the reader picked them, else the node of their scope.
 
-    Whether they may look there is the use case's question (it asks the policy).
+    The picker sends both: a village of another town than the one picked means the town was
+    just changed, so the town wins. Whether the reader may look there is the use case's
+    question (it asks the policy).
     """
-    return places.chosen_place(
-        db.session, current_user, village_id=_int_arg("village_id"), town_id=_int_arg("town_id")
-    )
+    village_id, town_id = _int_arg("village_id"), _int_arg("town_id")
+    place = places.chosen_place(db.session, current_user, village_id=village_id, town_id=town_id)
+    if town_id is not None and place.village_id is not None and place.town_id != town_id:
+        return places.chosen_place(db.session, current_user, town_id=town_id)
+    return place
 
 
 def chosen_village() -> int | None:
@@ -38,8 +42,23 @@ def chosen_village() -> int | None:
 
 
 def village_choices() -> list[Village]:
-    """Villages the current user may pick (their scope's)."""
+    """Villages the current user may pick (their scope's), ordered by town."""
     return places.villages_for(db.session, current_user)
+
+
+def town_choices() -> list[Town]:
+    """Towns the current user may pick whole (a city admin: every town; a town admin: theirs)."""
+    return places.towns_for(db.session, current_user)
+
+
+def picker(place: Place) -> dict:
+    """What admin/_village_filter.html needs to show a place as picked."""
+    return {
+        "villages": village_choices(),
+        "towns": town_choices(),
+        "village_id": place.village_id,
+        "town_id": place.town_id,
+    }
 
 
 def form_int(name: str) -> int | None:

@@ -12,7 +12,7 @@ from points.errors import N_
 from points.extensions import db
 from points.i18n import translate
 from points.web import charts, nav
-from points.web.admin_common import chosen_place, village_choices
+from points.web.admin_common import chosen_place, picker
 
 bp = Blueprint("admin_dashboard", __name__, url_prefix="/admin")
 nav.add("admin_dashboard.index", N_("管理台"), "staff", 60)
@@ -22,9 +22,10 @@ nav.add("admin_dashboard.index", N_("管理台"), "staff", 60)
 @require(policy.ensure_staff)
 def index():
     """This month's and year's numbers, with 12-month charts: a village, a town or the city
-    (grid workers and village admins: their village)."""
+    (grid workers and village admins: their village); the city's with each town's figures."""
     place = chosen_place()
     board = dashboard.for_reader(db.session, current_user, place)
+    towns = dashboard.rollup_for(db.session, current_user) if place.town_id is None else []
     labels = [point.label[2:] for point in board.series]
     checkin_chart = charts.bar_chart(
         translate("每月签到人次"), labels, [p.checkins for p in board.series]
@@ -41,8 +42,8 @@ def index():
     return render_template(
         "admin/dashboard.html",
         board=board,
-        villages=village_choices(),
-        village_id=place.village_id,
+        town_figures=towns,
+        **picker(place),
         checkin_chart=checkin_chart,
         points_chart=points_chart,
     )

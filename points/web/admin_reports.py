@@ -13,7 +13,7 @@ from points.clock import local_now
 from points.errors import N_, Msgid, NotFound
 from points.extensions import db
 from points.places import get_village
-from points.web.admin_common import chosen_place, chosen_village, village_choices
+from points.web.admin_common import chosen_place, chosen_village, picker, village_choices
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin/reports")
 
@@ -31,13 +31,11 @@ def index():
     """Choose a report, a village and dates; download CSV or Excel."""
     place = chosen_place()
     policy.ensure_may_see_reports(current_user, place)
-    village_id = place.village_id
     here = local_now()
     return render_template(
         "admin/reports.html",
         kinds=[(kind, KIND_LABELS[kind]) for kind in KINDS],
-        villages=village_choices(),
-        village_id=village_id,
+        **picker(place),
         start=request.args.get("from", f"{here.year}-{here.month:02d}-01"),
         end=request.args.get("to", here.date().isoformat()),
         month=f"{here.year}-{here.month:02d}",

@@ -22,7 +22,13 @@ from points.models import Role
 from points.people import NewPerson, create_person, importing, person_for, roster
 from points.people.cards import card_token
 from points.qr import qr_svg_inline
-from points.web.admin_common import chosen_village, role_label, village_choices
+from points.web.admin_common import (
+    chosen_place,
+    chosen_village,
+    picker,
+    role_label,
+    village_choices,
+)
 
 bp = Blueprint("admin_residents", __name__, url_prefix="/admin/residents")
 PER_PAGE = 50
@@ -37,13 +43,14 @@ def _labels() -> dict:
 @require(policy.ensure_admin)
 def index():
     """The roster, searchable, with balances and actions."""
-    village_id = chosen_village()
+    place = chosen_place()
     page = max(1, request.args.get("page", 1, type=int) or 1)
     query = (request.args.get("q") or "").strip()[:64]
     rows, total = roster.list_people(
         db.session,
         current_user,
-        village_id=village_id,
+        village_id=place.village_id,
+        town_id=place.town_id,
         query=query or None,
         limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
@@ -55,8 +62,7 @@ def index():
         page=page,
         per_page=PER_PAGE,
         q=query,
-        villages=village_choices(),
-        village_id=village_id,
+        **picker(place),
     )
 
 
@@ -130,7 +136,7 @@ def new():
         villages=village_choices(),
         roles=registrable_roles(),
         towns=_towns(),
-        form=form,
+        form=request.args,  # ?role=town_admin&town_id=3: the towns page's "register" link
     )
 
 

@@ -59,6 +59,7 @@ STATUS_LABELS = {"posted": N_("已入账"), "pending": N_("冻结中"), "voided"
 # Pages that show the admin section's tab bar (admin/_tabs.html) instead of more top-bar links.
 ADMIN_AREA_BLUEPRINTS = {
     "admin_dashboard",
+    "admin_towns",
     "admin_residents",
     "admin_points",
     "admin_reports",

@@ -26,6 +26,7 @@ from points.people import notices
 from points.qr import qr_svg_inline
 from points.shop import catalogue, redemption
 from points.web import nav
+from points.web.page_town import page_town
 
 bp = Blueprint("shop", __name__)
 
@@ -63,9 +64,13 @@ def status_for(error: DomainError) -> int:
 
 @bp.route("/shop", endpoint="catalogue")
 def catalogue_page():
-    """The catalogue; a logged-in resident sees what they can afford."""
+    """The catalogue; a logged-in resident sees what they can afford. Without a village of
+    one's own, the shelves of the page's town (with no town picked: every town's)."""
     village_id = current_user.village_id if current_user.is_authenticated else None
-    rewards = catalogue.visible_rewards(db.session, village_id)
+    town = page_town() if village_id is None else None
+    rewards = catalogue.visible_rewards(
+        db.session, village_id, town_id=town.id if town is not None else None
+    )
     # A visitor who is not logged in sees every village's shelf: say whose each reward is.
     village_names = dict(db.session.execute(select(Village.id, Village.name)).all())
     return render_template(
