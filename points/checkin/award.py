@@ -25,7 +25,7 @@ from points.checkin.judge import (
     EventFacts,
     ensure_eligible,
     event_facts,
-    judge_code,
+    judge_scan,
     read_event_code,
 )
 from points.checkin.refusals import CapacityReached, CodeRevoked, ScanTooOld
@@ -81,7 +81,7 @@ def check_in_with_code(
 
     def judge() -> EventFacts:
         event = event_facts(session, code.event_id)
-        judge_code(session, code, event, scanned, rotate_default, expected_event_id)
+        judge_scan(session, code, event, scanned, rotate_default, expected_event_id)
         return event
 
     return award(

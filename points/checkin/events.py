@@ -362,13 +362,12 @@ def _locked(session: Session, event_id: int) -> Event:
 
 
 # --- the code on screen -----------------------------------------------------------------
-def rotate_seconds(
-    session: Session, village_id: int | None, default: int, town_id: int | None = None
-) -> int:
-    """How often rotating codes change: the village's setting, its town's, the city's, else
-    `default`."""
+def rotate_seconds(session: Session, event: Event, default: int) -> int:
+    """How often an event's rotating code changes: its village's setting, its town's, the
+    city's, else `default`. The code shown and the code judged both ask here (with an Event
+    or the EventFacts of a scan)."""
     value = settings.get(
-        session, "checkin_rotate_seconds", village_id, default=default, town_id=town_id
+        session, "checkin_rotate_seconds", event.village_id, default=default, town_id=event.town_id
     )
     return max(5, int(value))
 
