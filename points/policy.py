@@ -355,11 +355,6 @@ def ensure_may_see_dashboard(actor: Actor, place: Place) -> None:
     _ensure_village_scope(actor, place)
 
 
-def ensure_may_verify_ledger(actor: Actor) -> None:
-    if actor.role not in (Role.TOWN_ADMIN, Role.CITY_ADMIN):
-        raise Forbidden()
-
-
 # --- listings -----------------------------------------------------------------------------
 def within(
     actor: Actor | None,

@@ -37,8 +37,6 @@ from points.ledger import earned
 from points.models import Account, Checkin, Event, User, utcnow
 from points.people.cards import resident_for_card
 
-METHODS = ("self", "card", "manual")
-
 
 # --- results ----------------------------------------------------------------------------
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from points import policy
 from points.admin import audit
 from points.checkin import codes
+from points.clock import timestamp
 from points.db import write_transaction
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.models import Event, EventCategory, Role, User, utcnow
@@ -387,7 +388,7 @@ def current_code(
     mode = mode or event.qr_mode
     if mode == "static":
         step = 0
-        expires_in = max(0, int(utc_timestamp(event.checkin_closes_at) - moment))
+        expires_in = max(0, int(timestamp(event.checkin_closes_at) - moment))
     else:
         step = codes.current_step(rotate, moment)
         expires_in = codes.seconds_left(rotate, moment)
@@ -395,8 +396,3 @@ def current_code(
         secret, codes.EventCode(event.id, mode, step, event.qr_key_version)
     )
     return ShownCode(token=token, expires_in=expires_in, rotate_seconds=rotate)
-
-
-def utc_timestamp(value: datetime) -> float:
-    """Seconds since the epoch of a stored (naive UTC) time."""
-    return value.replace(tzinfo=UTC).timestamp()

@@ -195,7 +195,6 @@ DOORS = [
     (policy.ensure_city_admin, by_role(ok, F, F, F, F)),
     (policy.ensure_town_admin_or_up, by_role(ok, ok, F, F, F)),
     (policy.ensure_may_create_town, by_role(ok, F, F, F, F)),
-    (policy.ensure_may_verify_ledger, by_role(ok, ok, F, F, F)),
 ]
 
 
