@@ -100,10 +100,6 @@ def _writer_queue(session: Session) -> int | None:
             pause = min(pause * 2, 0.001)
 
 
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 _SQLITE_GUARDS = [
     """CREATE TRIGGER IF NOT EXISTS transfers_no_update BEFORE UPDATE ON transfers
     BEGIN SELECT RAISE(ABORT, 'transfers are append-only'); END""",

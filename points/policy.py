@@ -360,11 +360,6 @@ def ensure_may_compare_towns(actor: Actor) -> None:
     ensure_city_admin(actor)
 
 
-def ensure_may_verify_ledger(actor: Actor) -> None:
-    if actor.role not in (Role.TOWN_ADMIN, Role.CITY_ADMIN):
-        raise Forbidden()
-
-
 # --- listings -----------------------------------------------------------------------------
 def within(
     actor: Actor | None,

@@ -38,7 +38,7 @@ def secret() -> str:
 
 def shown_code(event: Event, mode: str | None = None) -> dict:
     """The code to show for an event now, with its URL, inline SVG and the live numbers."""
-    rotate = events.rotate_seconds(db.session, event.village_id, rotate_default())
+    rotate = events.rotate_seconds(db.session, event, rotate_default())
     code = events.current_code(event, secret(), rotate, mode=mode)
     url = code_url(code.token)
     return {

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from points import policy
 from points.clock import day_start_utc, local_time
 from points.errors import N_, DomainError
-from points.i18n import translate
+from points.errors import render as translate
 from points.models import (
     Account,
     Checkin,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from points.clock import local
-from points.errors import N_
+from points.errors import N_, render
 from points.models import Account, Checkin, Event, EventCategory, Transfer
 
 
@@ -98,15 +98,13 @@ def codes_for(session: Session, resident_ids: Iterable[int]) -> dict[int, list[s
 
 def as_dict(code: str) -> dict:
     """A badge as the pages and the API show it (description in the reader's language)."""
-    from points.i18n import translate
-
     badge = BY_CODE[code]
     return {
         "code": badge.code,
         "icon": badge.icon,
         "name": badge.name,
         "name_en": badge.name_en,
-        "description": translate(badge.description),
+        "description": render(badge.description),
     }
 
 

@@ -7,7 +7,6 @@ prebuilt statements). Refusals carry reason codes (`refusals`).
 """
 
 from points.checkin.award import (
-    METHODS,
     CheckinResult,
     award,
     check_in_manually,
@@ -30,7 +29,6 @@ from points.checkin.refusals import CheckinRefused
 from points.checkin.window import ensure_open
 
 __all__ = [
-    "METHODS",
     "CheckinRefused",
     "CheckinResult",
     "EventFacts",

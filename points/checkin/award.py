@@ -25,7 +25,7 @@ from points.checkin.judge import (
     EventFacts,
     ensure_eligible,
     event_facts,
-    judge_code,
+    judge_scan,
     read_event_code,
 )
 from points.checkin.refusals import CapacityReached, CodeRevoked, ScanTooOld
@@ -36,8 +36,6 @@ from points.errors import NotFound, UnknownAccount
 from points.ledger import earned
 from points.models import Account, Checkin, Event, User, utcnow
 from points.people.cards import resident_for_card
-
-METHODS = ("self", "card", "manual")
 
 
 # --- results ----------------------------------------------------------------------------
@@ -81,7 +79,7 @@ def check_in_with_code(
 
     def judge() -> EventFacts:
         event = event_facts(session, code.event_id)
-        judge_code(session, code, event, scanned, rotate_default, expected_event_id)
+        judge_scan(session, code, event, scanned, rotate_default, expected_event_id)
         return event
 
     return award(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from points import policy
 from points.admin import audit
 from points.checkin import codes
+from points.clock import timestamp
 from points.db import write_transaction
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.models import Event, EventCategory, Role, User, utcnow
@@ -362,13 +363,12 @@ def _locked(session: Session, event_id: int) -> Event:
 
 
 # --- the code on screen -----------------------------------------------------------------
-def rotate_seconds(
-    session: Session, village_id: int | None, default: int, town_id: int | None = None
-) -> int:
-    """How often rotating codes change: the village's setting, its town's, the city's, else
-    `default`."""
+def rotate_seconds(session: Session, event: Event, default: int) -> int:
+    """How often an event's rotating code changes: its village's setting, its town's, the
+    city's, else `default`. The code shown and the code judged both ask here (with an Event
+    or the EventFacts of a scan)."""
     value = settings.get(
-        session, "checkin_rotate_seconds", village_id, default=default, town_id=town_id
+        session, "checkin_rotate_seconds", event.village_id, default=default, town_id=event.town_id
     )
     return max(5, int(value))
 
@@ -388,7 +388,7 @@ def current_code(
     mode = mode or event.qr_mode
     if mode == "static":
         step = 0
-        expires_in = max(0, int(utc_timestamp(event.checkin_closes_at) - moment))
+        expires_in = max(0, int(timestamp(event.checkin_closes_at) - moment))
     else:
         step = codes.current_step(rotate, moment)
         expires_in = codes.seconds_left(rotate, moment)
@@ -396,8 +396,3 @@ def current_code(
         secret, codes.EventCode(event.id, mode, step, event.qr_key_version)
     )
     return ShownCode(token=token, expires_in=expires_in, rotate_seconds=rotate)
-
-
-def utc_timestamp(value: datetime) -> float:
-    """Seconds since the epoch of a stored (naive UTC) time."""
-    return value.replace(tzinfo=UTC).timestamp()

@@ -10,8 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from points.checkin import codes, sql
-from points.checkin.events import rotate_seconds
+from points.checkin import codes, events, sql
 from points.checkin.refusals import (
     CodeExpired,
     CodeInvalid,
@@ -75,11 +74,11 @@ def verify_event_code(
     moment = time.time() if at is None else at
     code = read_event_code(secret, token)
     event = session.get(Event, code.event_id)
-    judge_code(session, code, event, moment, rotate_default, expected_event_id)
+    judge_scan(session, code, event, moment, rotate_default, expected_event_id)
     return event
 
 
-def judge_code(
+def judge_scan(
     session: Session,
     code: codes.EventCode,
     event: Event | EventFacts | None,
@@ -87,7 +86,25 @@ def judge_code(
     rotate_default: int,
     expected_event_id: int | None = None,
 ) -> None:
-    """Refuse unless the code is this event's current one and the event is open at `moment`."""
+    """`judge_code`, with the event's rotation period read from the settings."""
+    rotate = rotate_default
+    if event is not None and code.mode == "rotating":
+        rotate = events.rotate_seconds(session, event, rotate_default)
+    judge_code(code, event, moment, rotate, expected_event_id)
+
+
+def judge_code(
+    code: codes.EventCode,
+    event: Event | EventFacts | None,
+    moment: float,
+    rotate_seconds: int,
+    expected_event_id: int | None = None,
+) -> None:
+    """Refuse unless the code is this event's current one and the event is open at `moment`.
+
+    A rotating code is good for the step of `moment` and the one before; a static code
+    (step 0) for as long as the window is open.
+    """
     if event is None:
         raise CodeInvalid()
     if expected_event_id is not None and event.id != expected_event_id:
@@ -95,9 +112,7 @@ def judge_code(
     if code.key_version != event.qr_key_version or code.mode != event.qr_mode:
         raise CodeRevoked()
     if code.mode == "rotating":
-        step = codes.current_step(
-            rotate_seconds(session, event.village_id, rotate_default, event.town_id), moment
-        )
+        step = codes.current_step(rotate_seconds, moment)
         if code.step > step:
             raise CodeInvalid()
         if code.step < step - 1:

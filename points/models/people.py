@@ -46,9 +46,9 @@ class User(Base):
     __table_args__ = (
         CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint(
-            "(role = 'city_admin' and town_id is null and village_id is null)"
-            " or (role = 'town_admin' and town_id is not null and village_id is null)"
-            " or (role not in ('city_admin', 'town_admin')"
+            f"(role = '{Role.CITY_ADMIN}' and town_id is null and village_id is null)"
+            f" or (role = '{Role.TOWN_ADMIN}' and town_id is not null and village_id is null)"
+            f" or (role not in ('{Role.CITY_ADMIN}', '{Role.TOWN_ADMIN}')"
             " and town_id is not null and village_id is not null)",
             name="place",
         ),

@@ -20,7 +20,6 @@ from points.models.base import Base, one_of, utcnow
 
 REDEMPTION_STATUSES = ("pending", "approved", "fulfilled", "rejected", "cancelled")
 STOCK_MOVEMENT_KINDS = ("restock", "reserve", "release", "handover", "correction")
-STOCK_MOVEMENT_KINDS = ("restock", "reserve", "release", "handover", "correction")
 
 
 class Reward(Base):

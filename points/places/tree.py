@@ -177,15 +177,6 @@ def in_place(village_column: ColumnElement, place: Place) -> ColumnElement[bool]
     return true()
 
 
-def grid_place(session: Session, grid_id: int) -> Place:
-    grid = get_grid(session, grid_id)
-    return Place(grid.village.town_id, grid.village_id, grid.id)
-
-
-def town_of_village(session: Session, village_id: int) -> int:
-    return get_village(session, village_id).town_id
-
-
 # --- creating -----------------------------------------------------------------------------
 def create_city(session: Session, *, name: str, code: str) -> City:
     """The deployment's city: made once, by `init-db`'s first admin or the demo."""

@@ -5,7 +5,8 @@
        └────cancel───▶ cancelled
 
 Each transition is one write transaction that locks the redemption row, checks the current
-state, acts, and writes an audit entry; anything else is IllegalTransition (409). Locks are
+state against TRANSITIONS, acts, and writes an audit entry; anything else is
+IllegalTransition (409). Locks are
 always taken in one order — redemption, reward, accounts (id order), ledger head — so two
 transitions never wait on each other in a circle on PostgreSQL.
 
@@ -53,6 +54,13 @@ STATUS_LABELS = {
     "fulfilled": N_("已领取"),
     "rejected": N_("未通过"),
     "cancelled": N_("已取消"),
+}
+# The state machine: action → (the state it starts from, the state it leads to).
+TRANSITIONS = {
+    "approve": ("pending", "approved"),
+    "reject": ("pending", "rejected"),
+    "cancel": ("pending", "cancelled"),
+    "fulfil": ("approved", "fulfilled"),
 }
 ACTION_LABELS = {
     "approve": N_("审核通过"),
@@ -113,6 +121,21 @@ class UnknownVoucher(DomainError):
 class ReasonRequired(DomainError):
     code = "reason_required"
     template = N_("请填写驳回原因（不超过 200 个字）。")
+
+
+# --- the state machine -------------------------------------------------------------------
+def next_status(current: str, action: str) -> str | None:
+    """The status `action` takes a redemption in `current` to, or None where there is no arrow."""
+    start, end = TRANSITIONS[action]
+    return end if current == start else None
+
+
+def advance(redemption: Redemption, action: str) -> str:
+    """The status `action` leads to from the redemption's; IllegalTransition where none."""
+    status = next_status(redemption.status, action)
+    if status is None:
+        raise IllegalTransition(redemption, action)
+    return status
 
 
 # --- small pieces ------------------------------------------------------------------------
@@ -277,14 +300,13 @@ def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
         _ensure_admin_of(session, actor, redemption)
-        if redemption.status != "pending":
-            raise IllegalTransition(redemption, "approve")
+        before, status = redemption.status, advance(redemption, "approve")
         _resolve_hold(session, redemption, "approve", actor)
         code = new_voucher_code()
         while session.scalar(select(Redemption.id).where(Redemption.voucher_code == code)):
             code = new_voucher_code()
         redemption.voucher_code = code
-        _decide(redemption, "approved", actor)
+        _decide(redemption, status, actor)
         notices.notify(
             session,
             redemption.resident_id,
@@ -292,7 +314,7 @@ def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
             f"您兑换的「{redemption.reward.name}」×{redemption.quantity} 已审核通过，"
             f"兑换码 {code}，请到村积分超市出示兑换码领取。",
         )
-        _audit(session, actor.id, "approve", redemption, "pending")
+        _audit(session, actor.id, "approve", redemption, before)
     return redemption
 
 
@@ -304,12 +326,11 @@ def reject(session: Session, *, actor: User, redemption_id: int, reason: object)
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
         _ensure_admin_of(session, actor, redemption)
-        if redemption.status != "pending":
-            raise IllegalTransition(redemption, "reject")
+        before, status = redemption.status, advance(redemption, "reject")
         _release(session, redemption, actor)
         _resolve_hold(session, redemption, "reject", actor)
         redemption.reason = reason
-        _decide(redemption, "rejected", actor)
+        _decide(redemption, status, actor)
         notices.notify(
             session,
             redemption.resident_id,
@@ -317,7 +338,7 @@ def reject(session: Session, *, actor: User, redemption_id: int, reason: object)
             f"您兑换的「{redemption.reward.name}」×{redemption.quantity} 未通过：{reason}。"
             f"冻结的 {redemption.points} 积分已退回。",
         )
-        _audit(session, actor.id, "reject", redemption, "pending")
+        _audit(session, actor.id, "reject", redemption, before)
     return redemption
 
 
@@ -326,13 +347,12 @@ def cancel(session: Session, *, resident: User, redemption_id: int) -> Redemptio
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
         policy.ensure_may_cancel_redemption(resident, redemption.resident_id)
-        if redemption.status != "pending":
-            raise IllegalTransition(redemption, "cancel")
+        before, status = redemption.status, advance(redemption, "cancel")
         _release(session, redemption, resident)
         _resolve_hold(session, redemption, "cancel", resident)
-        redemption.status = "cancelled"
+        redemption.status = status
         redemption.cancelled_at = utcnow()
-        _audit(session, resident.id, "cancel", redemption, "pending")
+        _audit(session, resident.id, "cancel", redemption, before)
     return redemption
 
 
@@ -341,9 +361,8 @@ def fulfil(session: Session, *, actor: User, redemption_id: int) -> Redemption:
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
         _ensure_admin_of(session, actor, redemption)
-        if redemption.status != "approved":
-            raise IllegalTransition(redemption, "fulfil")
-        redemption.status = "fulfilled"
+        before, status = redemption.status, advance(redemption, "fulfil")
+        redemption.status = status
         redemption.fulfilled_at = utcnow()
         redemption.fulfilled_by = actor.id
         catalogue.record_movement(
@@ -354,7 +373,7 @@ def fulfil(session: Session, *, actor: User, redemption_id: int) -> Redemption:
             redemption_id=redemption.id,
             actor_id=actor.id,
         )
-        _audit(session, actor.id, "fulfil", redemption, "approved")
+        _audit(session, actor.id, "fulfil", redemption, before)
     return redemption
 
 

@@ -83,3 +83,19 @@ def test_a_rotating_code_shown_for_a_static_event_is_refused(client, auth, town,
         event = make_event(qr_mode="static")
         token = _qr(client, auth, town.staff_a, event, "rotating")["token"]
         assert _scan(client, auth, town.resident_a, token).get_json()["reason"] == "revoked"
+
+
+def test_a_town_setting_sets_the_rotation_of_a_town_wide_event(
+    session, client, auth, town, make_event
+):
+    from points.db import write_transaction
+    from points.places import settings
+
+    with write_transaction(session):
+        settings.put(session, "checkin_rotate_seconds", 60, town.place)
+    with time_machine.travel(T0, tick=False) as clock:
+        event = make_event(village=None)
+        shown = _qr(client, auth, town.staff_a, event)
+        assert shown["rotate_seconds"] == 60
+        clock.shift(timedelta(seconds=100))  # previous step of 60 s: still good
+        assert _scan(client, auth, town.resident_a, shown["token"]).status_code == 201
