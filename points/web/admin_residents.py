@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 
 from points import places, policy
-from points.auth import require
+from points.auth import login_required, require
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
 from points.i18n import translate
@@ -211,9 +211,13 @@ def import_csv():
 
 
 @bp.route("/cards")
-@require(policy.ensure_admin)
+@login_required
 def cards():
-    """Print-ready A4 sheets of QR cards, 8 a page (?ids=1,2,3 or a whole village)."""
+    """Print-ready A4 sheets of QR cards, 8 a page (?ids=1,2,3 or a whole village).
+
+    Whose cards the reader may print is the policy's question (a grid worker: their grids'
+    people), asked by the use case, as for the API's card.svg.
+    """
     ids = [int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()]
     village_id = chosen_village()
     people = roster.people_for_cards(db.session, current_user, village_id=village_id, ids=ids)
