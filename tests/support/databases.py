@@ -53,7 +53,13 @@ class SqliteDatabase:
 
 
 class PostgresDatabase:
-    """A database of this run's own on the test server, truncated before each test."""
+    """A database of this run's own on the test server, emptied before each test.
+
+    Emptying deletes every row with triggers off (the ledger's no-update trigger and the
+    foreign keys' alike) and restarts the id sequences: on the few rows a test leaves that
+    takes ~10 ms, where TRUNCATE of every table takes ~0.7 s (it swaps each table's files).
+    A role that may not switch triggers off (not a superuser) truncates instead.
+    """
 
     kind = "postgresql"
 
@@ -67,23 +73,42 @@ class PostgresDatabase:
             conn.execute(text(f'CREATE DATABASE "{self.name}"'))
         self.url = base.set(database=self.name).render_as_string(hide_password=False)
         self._truncate = ""
+        self._delete = ""
 
     def keep_as_template(self) -> None:
         engine = create_engine(self.url)
         with engine.connect() as conn:
-            tables = conn.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-                    "AND tablename <> 'alembic_version' ORDER BY tablename"
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                        "AND tablename <> 'alembic_version' ORDER BY tablename"
+                    )
                 )
-            ).scalars()
-            self._truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+                .scalars()
+                .all()
+            )
+            sequences = (
+                conn.execute(
+                    text("SELECT sequencename FROM pg_sequences WHERE schemaname='public'")
+                )
+                .scalars()
+                .all()
+            )
+            superuser = conn.scalar(
+                text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            )
         engine.dispose()
+        self._truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+        if superuser:
+            restarts = "".join(f"ALTER SEQUENCE {name} RESTART; " for name in sequences)
+            deletes = "".join(f"DELETE FROM {name}; " for name in tables)
+            self._delete = f"SET LOCAL session_replication_role = replica; {deletes}{restarts}"
 
     def empty(self, engine: Engine) -> None:
-        engine.dispose()  # no connection of the last test may hold a lock TRUNCATE waits for
+        engine.dispose()  # no connection of the last test may hold a lock we would wait for
         with engine.begin() as conn:
-            conn.execute(text(self._truncate))
+            conn.exec_driver_sql(self._delete or self._truncate)
             seed_ledger_head(conn)
 
     def drop(self) -> None:
