@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from points import places, policy
 from points.auth import login_required, require
+from points.edge import status_for
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
 from points.i18n import translate
@@ -121,7 +122,7 @@ def new():
                 roles=registrable_roles(),
                 towns=_towns(),
                 form=form,
-            ), 422
+            ), status_for(error)
         flash(translate("已登记：%(name)s", name=person.name), "success")
         return redirect(url_for(".edit", user_id=person.id))
     return render_template(
@@ -155,7 +156,9 @@ def edit(user_id: int):
             if error.category in REFUSALS:
                 raise
             flash(error.message, "error")
-            return render_template("admin/resident_form.html", person=person, form=form), 422
+            return render_template(
+                "admin/resident_form.html", person=person, form=form
+            ), status_for(error)
         flash(translate("已保存。"), "success")
         return redirect(url_for(".edit", user_id=user_id))
     return render_template("admin/resident_form.html", person=person, form=None)
@@ -201,7 +204,7 @@ def import_csv():
             if error.category in REFUSALS:
                 raise
             flash(error.message, "error")
-            return render_template("admin/import.html", result=None), 422
+            return render_template("admin/import.html", result=None), status_for(error)
         if result.ok:
             flash(translate("已导入 %(n)s 位村民。", n=result.created), "success")
         else:
