@@ -243,6 +243,14 @@ def manual_checkin_api(d: Doors, target: tuple[Event, User], spot: Spot) -> Test
     return d.call("POST", f"/api/v1/events/{event.id}/checkins", json={"resident_id": resident.id})
 
 
+def reverse_page(d: Doors, checkin_id: int, spot: Spot) -> TestResponse:
+    return d.page.post(f"/admin/checkins/{checkin_id}/reverse", data={"reason": "签到有误"})
+
+
+def reverse_api(d: Doors, checkin_id: int, spot: Spot) -> TestResponse:
+    return d.call("POST", f"/api/v1/checkins/{checkin_id}/reverse", json={"reason": "签到有误"})
+
+
 # --- the points supermarket ------------------------------------------------------------------
 def request_page(d: Doors, reward: Reward, spot: Spot, quantity: int = 1) -> TestResponse:
     return d.page.post(f"/shop/rewards/{reward.id}", data={"quantity": str(quantity)})
@@ -276,6 +284,14 @@ def fulfil_page(d: Doors, made: Redemption, spot: Spot) -> TestResponse:
 
 def fulfil_api(d: Doors, made: Redemption, spot: Spot) -> TestResponse:
     return d.call("POST", f"/api/v1/redemptions/{made.id}/fulfil", json={})
+
+
+def cancel_page(d: Doors, made: Redemption, spot: Spot) -> TestResponse:
+    return d.page.post(f"/shop/mine/{made.id}/cancel")
+
+
+def cancel_api(d: Doors, made: Redemption, spot: Spot) -> TestResponse:
+    return d.call("POST", f"/api/v1/redemptions/{made.id}/cancel")
 
 
 def reward_page(d: Doors, reward: Reward, spot: Spot) -> TestResponse:

@@ -22,11 +22,12 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from points import places
+from points import checkin, places
+from points.admin import adjustments
 from points.checkin import events
 from points.db import write_transaction
 from points.models import Event, Grid, Redemption, Reward, Role, Town, User, Village, utcnow
-from points.people import NewPerson, create_person
+from points.people import NewPerson, create_person, roster
 from points.places.opening import open_town
 from points.shop import catalogue, redemption
 from support.accounts import PASSWORD, new_phone
@@ -65,12 +66,13 @@ class World:
         return self.actors[Role.CITY_ADMIN.value]
 
     # --- things in a spot, made on demand ---------------------------------------------
-    def event(self, spot: Spot) -> Event:
-        """A published event of the spot's village, taking check-ins now (one per village)."""
-        key = ("event", spot.village.id)
+    def event(self, spot: Spot, *, closed: bool = False) -> Event:
+        """An event of the spot's village taking check-ins now, or closed early (one of each
+        per village)."""
+        key = ("event", spot.village.id, closed)
         if key not in self._made:
             now = utcnow()
-            self._made[key] = events.create_event(
+            made = events.create_event(
                 self.session,
                 self.maker,
                 events.EventForm(
@@ -82,10 +84,15 @@ class World:
                     ends_at=now + timedelta(hours=2),
                 ),
             )
+            if closed:
+                made = events.change_status(self.session, self.maker, made.id, "close")
+            self._made[key] = made
         return self._made[key]
 
-    def reward(self, spot: Spot, *, active: bool = True, name: str = "大米") -> Reward:
-        """A reward of the spot's village, unlimited stock, 10 points."""
+    def reward(
+        self, spot: Spot, *, active: bool = True, name: str = "大米", stock: int | None = None
+    ) -> Reward:
+        """A reward of the spot's village for 10 points (stock None: unlimited)."""
         return catalogue.create_reward(
             self.session,
             actor=self.maker,
@@ -94,12 +101,16 @@ class World:
                 points_cost=10,
                 village_id=spot.village.id,
                 active=active,
+                stock=stock,
             ),
         )
 
+    def spot_of(self, person: User) -> Spot | None:
+        return next((s for s in self.spots.values() if person in s.people.values()), None)
+
     def pending_redemption(self, person: User) -> Redemption:
         """The person asks for a reward of their village (given the points to pay for it)."""
-        spot = next(s for s in self.spots.values() if person in s.people.values())
+        spot = self.spot_of(person) or self.spots["own_grid"]  # an actor: village A
         key = ("reward", spot.village.id)
         if key not in self._made:
             self._made[key] = self.reward(spot)
@@ -111,6 +122,27 @@ class World:
     def approved_redemption(self, person: User) -> Redemption:
         made = self.pending_redemption(person)
         return redemption.approve(self.session, actor=self.maker, redemption_id=made.id)
+
+    def fulfilled_redemption(self, person: User) -> Redemption:
+        made = self.approved_redemption(person)
+        return redemption.fulfil(self.session, actor=self.maker, redemption_id=made.id)
+
+    def suspended(self, person: User) -> User:
+        return roster.set_active(self.session, self.maker, person.id, False)
+
+    def checkin(self, person: User, *, reversed: bool = False) -> int:
+        """Check a resident of a spot in at their village's event (and reverse it); its id."""
+        made = checkin.check_in_manually(
+            self.session,
+            event_id=self.event(self.spot_of(person)).id,
+            resident_id=person.id,
+            actor=self.maker,
+        )
+        if reversed:
+            adjustments.reverse_checkin(
+                self.session, actor=self.maker, checkin_id=made.id, reason="签到有误"
+            )
+        return made.id
 
 
 def _person(session: Session, name: str, role: Role, **where) -> User:
