@@ -266,6 +266,27 @@ ACTIONS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("resident", "done"),
+        ("staff", "done"),
+        ("village_admin", "done"),
+        ("town_admin", "422"),  # no points account above the villages, so no card
+        ("city_admin", "422"),
+    ],
+)
+def test_my_own_card_is_answered_alike(app, world, role, expected):
+    """Can I see my own card through both doors (and be told alike that I have none)?"""
+    me = world.actors[role]
+    d = Doors(app, world, me)
+    page = d.page.get("/me/card")
+    api = d.call("GET", f"/api/v1/residents/{me.id}/card.svg")
+    assert (d.outcome("page", page), d.outcome("api", api)) == (expected, expected)
+    if expected == "done":
+        assert "<svg" in page.text and me.name in page.text and b"<svg" in api.data
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda action: action.name)
 def test_page_and_api_answer_alike_at_every_spot(app, world, action, role):
