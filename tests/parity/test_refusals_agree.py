@@ -69,7 +69,7 @@ def my_approved(world: World, spot: Spot, side: str) -> Redemption:
 
 
 def reversed_checkin(world: World, spot: Spot, side: str) -> int:
-    return world.checkin(spot.people[side], reversed=True)
+    return world.checked_in(spot.people[side], then_reversed=True)
 
 
 def _with(doors_of: Callable, **options) -> Callable:

@@ -130,7 +130,7 @@ class World:
     def suspended(self, person: User) -> User:
         return roster.set_active(self.session, self.maker, person.id, False)
 
-    def checkin(self, person: User, *, reversed: bool = False) -> int:
+    def checked_in(self, person: User, *, then_reversed: bool = False) -> int:
         """Check a resident of a spot in at their village's event (and reverse it); its id."""
         made = checkin.check_in_manually(
             self.session,
@@ -138,7 +138,7 @@ class World:
             resident_id=person.id,
             actor=self.maker,
         )
-        if reversed:
+        if then_reversed:
             adjustments.reverse_checkin(
                 self.session, actor=self.maker, checkin_id=made.id, reason="签到有误"
             )
