@@ -69,9 +69,15 @@ def message_for_status(status: int) -> str:
     return translate(HTTP_MESSAGES.get(status, HTTP_MESSAGES[500]))
 
 
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error: the API's answer, and a page's when it shows the
+    form again with the error as a note (so both doors answer alike)."""
+    return STATUS_FOR_CATEGORY.get(error.category, 400)
+
+
 def handle_domain_error(error: DomainError):
     db.session.rollback()
-    status = STATUS_FOR_CATEGORY.get(error.category, 400)
+    status = status_for(error)
     return error_response(status, error.message, {"reason": error.code}, reason=error.code)
 
 

@@ -9,6 +9,7 @@ from points import policy
 from points.admin import adjustments
 from points.admin import audit as audit_log
 from points.auth import require
+from points.edge import status_for
 from points.errors import REFUSALS, DomainError, NotFound
 from points.extensions import db
 from points.i18n import translate
@@ -73,7 +74,7 @@ def adjust():
         if error.category in REFUSALS:
             raise
         flash(error.message, "error")
-        return _page(resident, 409 if error.category == "conflict" else 422)
+        return _page(resident, status_for(error))
     flash(
         translate(
             "已为 %(name)s 记 %(amount)s 分：%(reason)s",
@@ -96,7 +97,10 @@ def signed_amount(moved: Transfer) -> int:
 @require(policy.ensure_admin)
 def checkins():
     """Recent check-ins (one resident's, or the village's), each reversible once."""
-    resident_id = request.args.get("resident_id", type=int)
+    return _checkins_page(request.args.get("resident_id", type=int))
+
+
+def _checkins_page(resident_id: int | None, status: int = 200):
     resident = person_for(db.session, current_user, resident_id) if resident_id else None
     rows = adjustments.checkins_to_review(
         db.session,
@@ -107,7 +111,7 @@ def checkins():
     reversed_ids = adjustments.reversed_checkin_ids(db.session, [c.id for c, _t, _n in rows])
     return render_template(
         "admin/checkins.html", rows=rows, reversed_ids=reversed_ids, resident=resident
-    )
+    ), status
 
 
 @bp.route("/checkins/<int:checkin_id>/reverse", methods=["POST"])
@@ -126,6 +130,6 @@ def reverse(checkin_id: int):
         if error.category in REFUSALS:
             raise
         flash(error.message, "error")
-        return redirect(back)
+        return _checkins_page(request.form.get("resident_id", type=int), status_for(error))
     flash(translate("已撤销这次签到的积分。"), "success")
     return redirect(back)

@@ -24,10 +24,11 @@ from flask_login import current_user, login_required
 from points import checkin
 from points.checkin import CheckinRefused
 from points.checkin.events import get_event
+from points.edge import status_for
 from points.errors import N_, DomainError
 from points.extensions import db
 from points.i18n import translate
-from points.people.cards import card_token
+from points.people.cards import NoCard, card_holder, card_token
 from points.qr import qr_svg_inline
 from points.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.web import nav
@@ -44,9 +45,7 @@ def _scan_ttl() -> int:
 
 def _refused(error: DomainError, event=None, status: int | None = None):
     db.session.rollback()
-    from points.edge import STATUS_FOR_CATEGORY
-
-    code = status or STATUS_FOR_CATEGORY.get(error.category, 422)
+    code = status or status_for(error)
     return (
         render_template(
             "checkin/result.html", outcome="refused", error=error, reason=error.code, event=event
@@ -129,7 +128,9 @@ def confirm_post():
 @login_required
 def my_card():
     """My personal QR card: staff scan it when I have no phone with me."""
-    if current_user.village_id is None:
-        return render_template("checkin/card.html", svg=None)
-    token = card_token(secret(), current_user)
+    try:
+        me = card_holder(db.session, current_user, current_user.id)
+    except NoCard as error:  # town and city admins have no points account, so no card
+        return render_template("checkin/card.html", svg=None), status_for(error)
+    token = card_token(secret(), me)
     return render_template("checkin/card.html", svg=qr_svg_inline(token, box_size=8))

@@ -12,6 +12,7 @@ from points.auth import require
 from points.checkin import events
 from points.checkin.events import EventForm
 from points.clock import local_time, to_utc
+from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError, InvalidInput
 from points.extensions import db
 from points.i18n import translate
@@ -101,6 +102,7 @@ def manage():
 def create():
     """Create an event."""
     values = request.form if request.method == "POST" else {}
+    status = 200
     if request.method == "POST":
         try:
             event = events.create_event(db.session, current_user, _form_from_request())
@@ -109,6 +111,7 @@ def create():
                 raise
             db.session.rollback()
             flash(error.message, "error")
+            status = status_for(error)
         else:
             flash(translate("活动已创建。"), "success")
             return redirect(url_for("events.show", event_id=event.id))
@@ -119,7 +122,7 @@ def create():
         categories=events.categories(db.session, town_id=current_user.town_id),
         villages=village_choices(),
         form_time=form_time,
-    ), (422 if request.method == "POST" else 200)
+    ), status
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -127,6 +130,7 @@ def create():
 def edit(event_id: int):
     """Edit a draft or published event."""
     event = events.event_managed_by(db.session, current_user, event_id)
+    status = 200
     if request.method == "POST":
         try:
             events.update_event(db.session, current_user, event_id, _form_from_request())
@@ -135,6 +139,7 @@ def edit(event_id: int):
                 raise
             db.session.rollback()
             flash(error.message, "error")
+            status = status_for(error)
             event = events.get_event(db.session, event_id)
         else:
             flash(translate("活动已保存。"), "success")
@@ -146,7 +151,7 @@ def edit(event_id: int):
         categories=events.categories(db.session, town_id=current_user.town_id),
         villages=village_choices(),
         form_time=form_time,
-    )
+    ), status
 
 
 @bp.route("/events/<int:event_id>/<any(publish, close, cancel):action>", methods=["POST"])
@@ -236,6 +241,7 @@ def scanner(event_id: int):
 def manual(event_id: int):
     """Find a resident by name or phone and check them in on their behalf."""
     event = _event_for_staff(event_id)
+    status = 200
     if request.method == "POST":
         resident_id = _int("resident_id")
         try:
@@ -247,6 +253,7 @@ def manual(event_id: int):
                 raise
             db.session.rollback()
             flash(error.message, "error")
+            status = status_for(error)  # the page again with the note, as the API answers
         else:
             if result.already:
                 message = translate(
@@ -262,11 +269,13 @@ def manual(event_id: int):
                     points=result.points,
                 )
                 flash(message, "success")
-        return redirect(url_for("events.manual", event_id=event.id, q=request.form.get("q", "")))
-    q = (request.args.get("q") or "").strip()[:64]
+            return redirect(
+                url_for("events.manual", event_id=event.id, q=request.form.get("q", ""))
+            )
+    q = (request.values.get("q") or "").strip()[:64]
     found = checkin.people_for_manual_checkin(db.session, current_user, event.id, q)
     done = checkin.checked_in_already(db.session, event.id, [p.id for p in found])
-    return render_template("events/manual.html", event=event, q=q, found=found, done=done)
+    return render_template("events/manual.html", event=event, q=q, found=found, done=done), status
 
 
 STATUS_NAMES = {

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from points import ledger
-from points.edge import STATUS_FOR_CATEGORY
+from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError, UnknownAccount
 from points.extensions import db
 from points.i18n import translate
@@ -56,10 +56,6 @@ def available_points() -> int | None:
         return ledger.resident_account(db.session, current_user.id).available
     except UnknownAccount:
         return None
-
-
-def status_for(error: DomainError) -> int:
-    return STATUS_FOR_CATEGORY.get(error.category, 400)
 
 
 @bp.route("/shop", endpoint="catalogue")
@@ -121,6 +117,10 @@ def reward_page(reward_id: int):
 @login_required
 def mine():
     """My redemptions with statuses, reasons and voucher QR codes; my notices."""
+    return _mine_page()
+
+
+def _mine_page(status: int = 200):
     items = redemption.mine(db.session, current_user.id)
     vouchers = {
         item.id: Markup(qr_svg_inline(item.voucher_code, box_size=8))
@@ -133,7 +133,7 @@ def mine():
         vouchers=vouchers,
         notices=notices.recent(db.session, current_user.id),
         available=available_points(),
-    )
+    ), status
 
 
 @bp.route("/shop/mine/<int:redemption_id>/cancel", methods=["POST"])
@@ -147,8 +147,8 @@ def cancel(redemption_id: int):
             raise
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        flash(translate("已取消，%(points)s 积分已退回。", points=done.points), "success")
+        return _mine_page(status_for(error))
+    flash(translate("已取消，%(points)s 积分已退回。", points=done.points), "success")
     return redirect(url_for("shop.mine"))
 
 

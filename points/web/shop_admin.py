@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from points import policy
 from points.auth import require
+from points.edge import status_for
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
 from points.i18n import translate
@@ -17,7 +18,7 @@ from points.models import User
 from points.models.shop import REDEMPTION_STATUSES
 from points.shop import catalogue, redemption
 from points.web.admin_common import village_choices
-from points.web.shop import shop_context, status_for
+from points.web.shop import shop_context
 
 bp = Blueprint("shop_admin", __name__, url_prefix="/admin/shop")
 bp.context_processor(shop_context)
@@ -142,6 +143,12 @@ def _date(text: str | None) -> date | None:
 @require(policy.ensure_admin)
 def queue():
     """Redemptions of my village: pending first; filter by status and date."""
+    return _queue_page()
+
+
+def _queue_page(answer: int = 200):
+    """The queue as filtered by the query string, answered with `answer` (a refused
+    decision shows the queue again with its note and the API's status)."""
     status = request.args.get("status") or None
     if status not in (None, *REDEMPTION_STATUSES):
         status = None
@@ -158,7 +165,7 @@ def queue():
         statuses=REDEMPTION_STATUSES,
         date_from=request.args.get("from", ""),
         date_to=request.args.get("to", ""),
-    )
+    ), answer
 
 
 def _names(ids: set[int]) -> dict[int, str]:
@@ -184,13 +191,11 @@ def approve(redemption_id: int):
             raise
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        flash(
-            translate(
-                "兑换单 %(id)s 已通过，兑换码 %(code)s。", id=done.id, code=done.voucher_code
-            ),
-            "success",
-        )
+        return _queue_page(status_for(error))
+    flash(
+        translate("兑换单 %(id)s 已通过，兑换码 %(code)s。", id=done.id, code=done.voucher_code),
+        "success",
+    )
     return _back_to_queue()
 
 
@@ -209,8 +214,8 @@ def reject(redemption_id: int):
             raise
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        flash(translate("兑换单 %(id)s 已驳回，积分已退回。", id=done.id), "success")
+        return _queue_page(status_for(error))
+    flash(translate("兑换单 %(id)s 已驳回，积分已退回。", id=done.id), "success")
     return _back_to_queue()
 
 
