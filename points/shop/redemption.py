@@ -321,11 +321,11 @@ def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
 def reject(session: Session, *, actor: User, redemption_id: int, reason: object) -> Redemption:
     """Void the hold and put the stock back; a reason is required."""
     reason = str(reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise ReasonRequired()
     with write_transaction(session):
         redemption = _locked(session, redemption_id)
-        _ensure_admin_of(session, actor, redemption)
+        _ensure_admin_of(session, actor, redemption)  # who asks comes before what they sent
+        if not reason or len(reason) > 200:
+            raise ReasonRequired()
         before, status = redemption.status, advance(redemption, "reject")
         _release(session, redemption, actor)
         _resolve_hold(session, redemption, "reject", actor)
