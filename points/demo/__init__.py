@@ -251,7 +251,10 @@ def seed(
     city_admin_id = city_admin.id
     for plan in TOWNS:
         people = _seed_town(session, rng, plan, city_admin, shared, residents_per_village)
-        _seed_history(session, rng, people)
+        # A town's history in one transaction: each event and check-in still goes through
+        # its use case, without a commit (and, on disk, a sync) after every one.
+        with write_transaction(session):
+            _seed_history(session, rng, people)
         for name in FEATURE_STEPS:
             import_module(name).seed_demo(session, rng, people)
         # Every commit expires every object the session holds: starting each town with an
