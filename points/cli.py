@@ -89,7 +89,7 @@ def _town_for(code: str | None) -> int:
 @click.option("--if-empty", is_flag=True, help="only when the database has no people yet")
 @with_appcontext
 def seed_demo_command(if_empty: bool) -> None:
-    """Fill the database with a demo town (谷来镇-style)."""
+    """Fill the database with a demo city: 嵊州市 with two towns (谷来镇, 甘霖镇)."""
     from points import demo
 
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):

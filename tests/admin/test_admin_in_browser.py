@@ -26,16 +26,16 @@ def log_in(page, base: str, phone: str, password: str = demo.PASSWORD) -> None:
 
 
 @pytest.fixture
-def demo_town(session):
+def demo_city(session):
     demo.seed(session)
     session.commit()
     return session
 
 
-def test_the_dashboard_draws_its_charts_from_the_demo_data(
-    live_server, demo_town, page, keep_artifact
+def test_the_dashboard_draws_its_charts_from_the_demo_data_for_a_town_and_for_the_city(
+    live_server, demo_city, page, keep_artifact
 ):
-    log_in(page, live_server.url, demo.TOWN_ADMIN[1])
+    log_in(page, live_server.url, demo.TOWN_ADMIN[1])  # 谷来镇's admin
     page.goto(live_server.url + "/admin/")
     bars = page.locator("svg.chart-bar rect.bar")
     assert bars.count() == 12
@@ -47,12 +47,20 @@ def test_the_dashboard_draws_its_charts_from_the_demo_data(
     assert int(page.locator("[data-testid=residents]").inner_text()) == 60
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
     keep_artifact("admin-dashboard.png", page.screenshot(full_page=True))
+    # The city admin sees both towns: all 120 residents and every town's villages.
+    page.context.clear_cookies()
+    log_in(page, live_server.url, demo.CITY_ADMIN[1])
+    page.goto(live_server.url + "/admin/")
+    assert int(page.locator("[data-testid=residents]").inner_text()) == 120
+    for village in ("谷来村", "马村", "施家岙村", "苍岩村"):
+        assert village in page.content()
+    keep_artifact("admin-dashboard-city.png", page.screenshot(full_page=True))
 
 
 def test_the_card_sheet_prints_eight_cards_on_the_first_a4_page(
-    app, live_server, demo_town, page, keep_artifact
+    app, live_server, demo_city, page, keep_artifact
 ):
-    session = demo_town
+    session = demo_city
     village = session.scalar(select(Village).where(Village.code == "GL01"))
     residents = session.scalars(
         select(User)

@@ -59,13 +59,18 @@ def demo_server(tmp_path_factory):
     server.stop()
 
 
-def test_make_run_serves_the_demo_town_in_chinese_with_a_sound_ledger(demo_server):
+def test_make_run_serves_the_demo_city_in_chinese_with_a_sound_ledger(demo_server):
     server, env = demo_server
     with urllib.request.urlopen(server.url + "/", timeout=10) as answer:
         home = answer.read().decode()
     assert 'lang="zh-CN"' in home and "平安积分" in home
+    towns = json.loads(urllib.request.urlopen(server.url + "/api/v1/towns").read())
+    assert {t["name"]: t["points_name"] for t in towns} == {"谷来镇": "香榧币", "甘霖镇": "平安币"}
     villages = json.loads(urllib.request.urlopen(server.url + "/api/v1/villages").read())
-    assert {v["name"] for v in villages} == {"谷来村", "袁家岙村", "马村"}
+    by_town = {t["id"]: {v["name"] for v in villages if v["town_id"] == t["id"]} for t in towns}
+    assert sorted(by_town.values(), key=sorted) == sorted(
+        [{"谷来村", "袁家岙村", "马村"}, {"施家岙村", "东王村", "苍岩村"}], key=sorted
+    )
     head = json.loads(urllib.request.urlopen(server.url + "/api/v1/ledger/head").read())
     assert head["transfers"] > 0 and head["head_hash"] in home
     verified = subprocess.run(
@@ -82,23 +87,39 @@ def test_make_run_serves_the_demo_town_in_chinese_with_a_sound_ledger(demo_serve
     )
 
 
-def test_a_demo_resident_logs_in_through_the_api_and_sees_points(demo_server):
+def _api(server, path: str, phone: str | None = None) -> object:
+    """GET an API path, as the demo login with this phone if one is given."""
+    headers = {}
+    if phone is not None:
+        request = urllib.request.Request(
+            server.url + "/api/v1/auth/token",
+            data=json.dumps({"phone": phone, "password": "pingan123"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        token = json.loads(urllib.request.urlopen(request, timeout=10).read())["token"]
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(server.url + "/api/v1" + path, headers=headers)
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+
+@pytest.mark.parametrize("phone", ["13800000001", "13810000060"])
+def test_a_demo_resident_of_either_town_logs_in_through_the_api_and_sees_points(demo_server, phone):
     server, _env = demo_server
-    request = urllib.request.Request(
-        server.url + "/api/v1/auth/token",
-        data=json.dumps({"phone": "13800000001", "password": "pingan123"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    token = json.loads(urllib.request.urlopen(request, timeout=10).read())["token"]
-    me = json.loads(
-        urllib.request.urlopen(
-            urllib.request.Request(
-                server.url + "/api/v1/me", headers={"Authorization": f"Bearer {token}"}
-            ),
-            timeout=10,
-        ).read()
-    )
+    me = _api(server, "/me", phone)
+    assert me["phone"] == phone
     assert me["balance"] >= 0 and me["lifetime_points"] > 0
+
+
+def test_the_demo_city_admin_logs_in_and_sees_both_towns(demo_server):
+    server, _env = demo_server
+    towns = {t["name"]: t["id"] for t in _api(server, "/towns")}
+    whole = _api(server, "/dashboard", "13600000000")
+    assert whole["residents"] == 120
+    for town_id in towns.values():
+        assert _api(server, f"/dashboard?town_id={town_id}", "13600000000")["residents"] == 60
+    gulai = _api(server, "/dashboard", "13900000000")  # 谷来镇's admin: their town only
+    assert gulai["residents"] == 60
+    assert {v["name"] for v in gulai["top_villages"]} == {"谷来村", "袁家岙村", "马村"}
 
 
 @pytest.mark.browser

@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from points import ledger
-from points.models import Role, User
+from points.models import Grid, Role, Town, User, grid_staff
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,16 +113,20 @@ def test_seed_demo_if_empty_skips_a_database_with_people(runner, session, town):
 
 
 @pytest.mark.slow
-def test_seed_demo_fills_an_empty_database_once_and_the_ledger_verifies(runner, session):
+def test_seed_demo_fills_an_empty_database_once_with_a_city_of_two_towns_and_the_ledger_verifies(
+    runner, session
+):
     first = runner.invoke(args=["seed-demo", "--if-empty"])
     assert first.exit_code == 0, first.output
     assert "演示数据已生成" in first.output
-    people = session.scalar(select(func.count()).select_from(User))
-    assert people >= 60
-    villages_admins = session.scalar(
-        select(func.count()).select_from(User).where(User.role == Role.VILLAGE_ADMIN)
-    )
-    assert villages_admins >= 3
+    roles = Counter(session.scalars(select(User.role)))
+    assert roles[Role.CITY_ADMIN] == 1 and roles[Role.TOWN_ADMIN] == 2
+    assert roles[Role.VILLAGE_ADMIN] == 6 and roles[Role.RESIDENT] == 120
+    assert session.scalar(select(func.count()).select_from(Town)) == 2
+    grids = session.scalar(select(func.count()).select_from(Grid))
+    assert grids >= 12  # 2–3 a village
+    served = session.scalar(select(func.count(func.distinct(grid_staff.c.grid_id))))
+    assert served == grids  # every grid has its grid worker
     transfers, head_hash = ledger.head(session)
     assert transfers > 0
     session.commit()
@@ -131,6 +136,14 @@ def test_seed_demo_fills_an_empty_database_once_and_the_ledger_verifies(runner, 
     verified = runner.invoke(args=["verify-ledger"])
     assert verified.exit_code == 0, verified.output + verified.stderr
     assert f"OK: {transfers} transfers" in verified.output
+
+
+def test_demo_logins_prints_the_city_admin_and_each_towns_logins(runner):
+    result = runner.invoke(args=["demo-logins"])
+    assert result.exit_code == 0, result.output
+    for words in ("市管理员", "13600000000", "谷来镇", "香榧币", "13900000000", "甘霖镇", "平安币"):
+        assert words in result.output
+    assert result.output.count("村民 residents（60 位）") == 2
 
 
 def test_verify_ledger_passes_on_a_sound_ledger(runner, session, town, give):
