@@ -103,6 +103,27 @@ def app(built, db_kind):
     app.config.update(config)
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshots() -> dict:
+    return {}
+
+
+@pytest.fixture
+def demo_city(app, built, db_kind, session, _demo_snapshots):
+    """The demo city `make run` seeds (seeded once per database kind, then restored)."""
+    from points import demo
+
+    database = built(db_kind)[1]
+    if db_kind in _demo_snapshots:
+        session.remove()
+        database.restore(sqla.engine, _demo_snapshots[db_kind])
+    else:
+        demo.seed(session)
+        session.commit()
+        _demo_snapshots[db_kind] = database.snapshot(sqla.engine, "demo")
+    return session
+
+
 @pytest.fixture
 def db_url(app, built, db_kind) -> str:
     """The URL of this test's database (for a served app or a second engine)."""
@@ -252,8 +273,10 @@ def town(session, home_town, make_person) -> Town:
 
 # --- a real server and a real browser ---------------------------------------------------
 @pytest.fixture
-def live_server(app, db_url, tmp_path):
+def live_server(request, app, db_url, tmp_path):
     """gunicorn (2 workers) serving this test's database; `app` is there to fill it."""
+    if "demo_city" in request.fixturenames:
+        request.getfixturevalue("demo_city")  # restored before the server opens the file
     sqla.session.commit()
     server = start_server(db_url, tmp_path / "server-instance")
     yield server

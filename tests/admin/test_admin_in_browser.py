@@ -25,13 +25,6 @@ def log_in(page, base: str, phone: str, password: str = demo.PASSWORD) -> None:
     page.wait_for_url("**/me")
 
 
-@pytest.fixture
-def demo_city(session):
-    demo.seed(session)
-    session.commit()
-    return session
-
-
 def test_the_dashboard_draws_its_charts_from_the_demo_data_for_a_town_and_for_the_city(
     live_server, demo_city, page, keep_artifact
 ):

@@ -20,13 +20,6 @@ from points.places import settings
 from points.policy import Place
 
 
-@pytest.fixture
-def demo_city(session):
-    demo.seed(session)
-    session.commit()
-    return session
-
-
 def _token(client, phone: str) -> dict:
     answer = client.post("/api/v1/auth/token", json={"phone": phone, "password": demo.PASSWORD})
     assert answer.status_code == 200, answer.get_json()

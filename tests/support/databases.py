@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from points.db import seed_ledger_head
@@ -43,10 +43,23 @@ class SqliteDatabase:
         shutil.copyfile(self.path, self.template)
 
     def empty(self, engine: Engine) -> None:
+        self.restore(engine, self.template)
+
+    def snapshot(self, engine: Engine, name: str) -> Path:
+        """Keep the database as it is now (a checkpointed copy of the file)."""
+        engine.dispose()
+        conn = sqlite3.connect(self.path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        kept = self.path.with_name(f"{name}.sqlite3")
+        shutil.copyfile(self.path, kept)
+        return kept
+
+    def restore(self, engine: Engine, kept: Path) -> None:
         engine.dispose()
         for suffix in ("-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(self.template, self.path)
+        shutil.copyfile(kept, self.path)
 
     def drop(self) -> None:
         pass
@@ -115,6 +128,37 @@ class PostgresDatabase:
         with engine.begin() as conn:
             conn.execute(text(self._reset))
             seed_ledger_head(conn)
+
+    def snapshot(self, engine: Engine, name: str) -> dict:
+        """Keep every row as it is now, in memory."""
+        meta = MetaData()
+        with engine.connect() as conn:
+            meta.reflect(conn)
+            rows = {
+                table.name: [dict(row) for row in conn.execute(table.select()).mappings()]
+                for table in meta.sorted_tables
+                if table.name != "alembic_version"
+            }
+        return {"meta": meta, "rows": rows}
+
+    def restore(self, engine: Engine, kept: dict) -> None:
+        self.empty(engine)
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in kept["meta"].sorted_tables:
+                rows = kept["rows"].get(table.name)
+                if table.name == "ledger_head":
+                    conn.execute(table.delete())
+                if rows:
+                    conn.execute(table.insert(), rows)
+            for table in kept["meta"].sorted_tables:
+                if "id" in table.c and kept["rows"].get(table.name):
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
+                    )
 
     def drop(self) -> None:
         with self._admin.connect() as conn:
