@@ -112,7 +112,11 @@ def _in_scope(statement: Select, scope: str) -> Select:
 
 
 def _residents_statement(scope: str) -> Select:
-    """A scope's resident ranking, built once: name, places and lifetime points joined in."""
+    """A scope's resident ranking, built once: the name and lifetime points joined in.
+
+    The places' names are read afterwards for the rows found: joined in here, they let
+    SQLite start a town's ranking from the towns and villages and sort the whole town.
+    """
     lifetime = aliased(EarnedTotal)  # the same resident's 'all' row, for the level
     statement = (
         select(
@@ -123,15 +127,9 @@ def _residents_statement(scope: str) -> Select:
             EarnedTotal.village_id,
             EarnedTotal.grid_id,
             User.name,
-            Town.name.label("town_name"),
-            Village.name.label("village_name"),
-            Grid.name.label("grid_name"),
             lifetime.points.label("lifetime"),
         )
         .join(User, User.id == EarnedTotal.resident_id)
-        .join(Village, Village.id == EarnedTotal.village_id)
-        .join(Town, Town.id == EarnedTotal.town_id)
-        .outerjoin(Grid, Grid.id == EarnedTotal.grid_id)
         .outerjoin(
             lifetime,
             (lifetime.resident_id == EarnedTotal.resident_id) & (lifetime.period == "all"),
@@ -148,32 +146,44 @@ def _residents_statement(scope: str) -> Select:
 
 
 _RESIDENTS = {scope: _residents_statement(scope) for scope in SCOPES}
+_VILLAGE_NAMES = (
+    select(Village.id, Village.name, Town.name.label("town_name"))
+    .join(Town, Town.id == Village.town_id)
+    .where(Village.id.in_(bindparam("ids", expanding=True)))
+)
+_GRID_NAMES = select(Grid.id, Grid.name).where(Grid.id.in_(bindparam("ids", expanding=True)))
 
 
 def residents(
     session: Session, key: str, board: Board, limit: int, with_badges: bool = True
 ) -> list[dict]:
-    """Residents by points earned in the period (one ranking query, one for the levels)."""
+    """Residents by points earned in the period (one ranking query; the places' names and
+    the levels read for the rows found)."""
     params = {"key": key, "limit": limit, "place": board.place_id}
     found = session.execute(_RESIDENTS[board.scope], params).all()
     if not found:
         return []
-    levels = standing.levels_by_village(session, {row.village_id for row in found})
+    village_ids = {row.village_id for row in found}
+    villages = {v.id: v for v in session.execute(_VILLAGE_NAMES, {"ids": list(village_ids)})}
+    grid_ids = [row.grid_id for row in found if row.grid_id is not None]
+    grids = dict(session.execute(_GRID_NAMES, {"ids": grid_ids}).all()) if grid_ids else {}
+    levels = standing.levels_by_village(session, village_ids)
     earned_badges = badges.codes_for(session, [r.resident_id for r in found]) if with_badges else {}
     ranks = competition_ranks([row.points for row in found])
     rows = []
     for rank, row in zip(ranks, found, strict=True):
+        village = villages[row.village_id]
         shown = {
             "rank": rank,
             "display_name": mask_name(row.name),
             "points": row.points,
             "level": standing.level_for(row.lifetime or 0, levels[row.village_id]),
             "town_id": row.town_id,
-            "town_name": row.town_name,
+            "town_name": village.town_name,
             "village_id": row.village_id,
-            "village_name": row.village_name,
+            "village_name": village.name,
             "grid_id": row.grid_id,
-            "grid_name": row.grid_name,
+            "grid_name": grids.get(row.grid_id),
             "reached_at": row.reached_at,
         }
         if with_badges:
