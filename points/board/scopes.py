@@ -18,8 +18,9 @@ from points.models import Grid, Town, Village
 from points.models.places import DEFAULT_POINTS_NAME
 
 SCOPES = ("grid", "village", "town", "city")
-# Ids beyond a 64-bit integer name nothing (SQLite could not even be asked about them).
-LARGEST_ID = 2**63 - 1
+# Place ids are 32-bit integer columns: a larger id names nothing, and asking PostgreSQL
+# about it would fail ("integer out of range") rather than find nothing.
+LARGEST_ID = 2**31 - 1
 
 
 class UnknownVillage(DomainError):

@@ -200,6 +200,7 @@ def test_without_a_scope_the_narrowest_place_named_decides(session, scored):
         ({"village_id": 9999}, UnknownVillage),
         ({"scope": "town", "town_id": 9999}, UnknownTown),
         ({"grid_id": 2**70}, UnknownGrid),
+        ({"village_id": 2**40}, UnknownVillage),  # beyond PostgreSQL's integer column
         ({"town_id": -1}, UnknownTown),
     ],
 )

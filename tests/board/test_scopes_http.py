@@ -98,6 +98,7 @@ def test_scope_town_without_town_id_is_a_422_asking_for_it_when_there_are_severa
         ("scope=town&town_id=9999", "unknown_town"),
         ("town_id=9999&kind=villages", "unknown_town"),
         ("kind=households&grid_id=99999999999999999999999", "unknown_grid"),
+        ("scope=town&town_id=1099511627776", "unknown_town"),  # beyond a 32-bit id column
     ],
 )
 def test_an_unknown_place_is_a_404_in_the_json_error_shape(client, scored, query, reason):
