@@ -6,9 +6,12 @@
 For each size it migrates a fresh database, bulk-seeds residents and transfers through a fast
 path (multi-row INSERTs that build a valid hash chain, the matching account counters and the
 per-period EarnedTotal rows), checks the result with `ledger.verify`, then times
-`GET /api/v1/leaderboard?scope=town&period=month&limit=50` through the real app (Flask test
-client) against the same ranking as one raw SQL query on a DB-API cursor, and prints p50s and
-ratios. Targets: API p50 ≤ 3× the raw SQL p50; the 100k p50 ≤ 1.5× the 10k p50.
+`GET /api/v1/leaderboard?scope=city&period=month&limit=50` through the real app
+(Flask test client) against the same ranking as one raw SQL query on a DB-API cursor, and
+prints p50s and ratios. Targets: API p50 ≤ 3× the raw SQL p50; the 100k p50 ≤ 1.5× the 10k
+p50. It also times each scope (grid, village, town, city; households; villages), a resident's
+own place (`place_of`) for the last-ranked resident, and prints each scope's query plan.
+The residents live in a city of 2 towns, 30 villages and 1,980 grids.
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ from points.extensions import db  # noqa: E402
 from points.ledger.earned import earned_delta  # noqa: E402
 from points.models import utcnow  # noqa: E402
 
-VILLAGES = 15
+TOWNS = 2  # a county-wide deployment: several towns, ~15 villages and ~1,000 grids each
+VILLAGES = 30
+GRIDS_PER_VILLAGE = 66
+GRIDS = VILLAGES * GRIDS_PER_VILLAGE
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "小明华国强秀英红丽军平伟芳娜敏静丹杰涛超勇艳磊洋燕鹏辉玲桂兰"
 CHUNK = 20_000
@@ -96,21 +102,46 @@ def seed(raw, sqlite: bool, residents: int, transfers: int, rng: random.Random) 
     cur.execute("PRAGMA foreign_keys=OFF" if sqlite else "SET session_replication_role = replica")
     now = utcnow()
     true, false = (1, 0) if sqlite else (True, False)
+    insert_rows(cur, sqlite, "cities", ["id", "name", "code", "created_at"],
+                [(1, "嵊州市", "SZ", stamp(now, sqlite))])  # fmt: skip
+    insert_rows(
+        cur,
+        sqlite,
+        "towns",
+        ["id", "city_id", "name", "code", "points_name", "created_at"],
+        [(t, 1, f"第{t}镇", f"T{t}", "积分", stamp(now, sqlite)) for t in range(1, TOWNS + 1)],
+    )
+    town_of_village = {v: (v - 1) % TOWNS + 1 for v in range(1, VILLAGES + 1)}
     insert_rows(
         cur,
         sqlite,
         "villages",
-        ["id", "name", "code", "created_at"],
-        [(v, f"第{v}村", f"V{v:02d}", stamp(now, sqlite)) for v in range(1, VILLAGES + 1)],
+        ["id", "town_id", "name", "code", "created_at"],
+        [(v, t, f"第{v}村", f"V{v:02d}", stamp(now, sqlite)) for v, t in town_of_village.items()],
+    )
+    village_of_grid = {g: (g - 1) // GRIDS_PER_VILLAGE + 1 for g in range(1, GRIDS + 1)}
+    insert_rows(
+        cur,
+        sqlite,
+        "grids",
+        ["id", "village_id", "name", "code", "micro_grid", "created_at"],
+        [
+            (g, v, f"第{g}网格", f"G{g}", None, stamp(now, sqlite))
+            for g, v in village_of_grid.items()
+        ],
     )
     households = residents // 3
-    village_of_household = {h: (h - 1) % VILLAGES + 1 for h in range(1, households + 1)}
+    grid_of_household = {h: rng.randint(1, GRIDS) for h in range(1, households + 1)}
+    village_of_household = {h: village_of_grid[g] for h, g in grid_of_household.items()}
     insert_rows(
         cur,
         sqlite,
         "households",
-        ["id", "village_id", "code"],
-        [(h, v, f"V{v:02d}-{h:06d}") for h, v in village_of_household.items()],
+        ["id", "village_id", "grid_id", "code"],
+        [
+            (h, v, grid_of_household[h], f"V{v:02d}-{h:06d}")
+            for h, v in village_of_household.items()
+        ],
     )
     village_of: dict[int, int] = {}
     household_of: dict[int, int] = {}
@@ -125,7 +156,9 @@ def seed(raw, sqlite: bool, residents: int, transfers: int, rng: random.Random) 
                 name,
                 f"1{uid:010d}",
                 "resident",
+                town_of_village[village_of[uid]],
                 village_of[uid],
+                grid_of_household[home],
                 home,
                 true,
                 true if rng.random() < 0.01 else false,
@@ -134,8 +167,9 @@ def seed(raw, sqlite: bool, residents: int, transfers: int, rng: random.Random) 
                 stamp(now, sqlite),
             )
         )
-    columns = ["id", "name", "phone", "role", "village_id", "household_id", "active",
-               "leaderboard_opt_out", "card_version", "token_version", "created_at"]  # fmt: skip
+    columns = ["id", "name", "phone", "role", "town_id", "village_id", "grid_id", "household_id",
+               "active", "leaderboard_opt_out", "card_version", "token_version",
+               "created_at"]  # fmt: skip
     for start in range(0, len(users), CHUNK):
         insert_rows(cur, sqlite, "users", columns, users[start : start + CHUNK])
     del users
@@ -227,10 +261,12 @@ def seed(raw, sqlite: bool, residents: int, transfers: int, rng: random.Random) 
         insert_rows(cur, sqlite, "accounts", columns, accounts[start : start + CHUNK])
 
     rows = [
-        (key, uid, village_of[uid], household_of[uid], points, stamp(reached, sqlite))
+        (key, uid, town_of_village[village_of[uid]], village_of[uid],
+         grid_of_household[household_of[uid]], household_of[uid], points, stamp(reached, sqlite))
         for (key, uid), (points, reached) in earned.items()
-    ]
-    columns = ["period", "resident_id", "village_id", "household_id", "points", "reached_at"]
+    ]  # fmt: skip
+    columns = ["period", "resident_id", "town_id", "village_id", "grid_id", "household_id",
+               "points", "reached_at"]  # fmt: skip
     for start in range(0, len(rows), CHUNK):
         insert_rows(cur, sqlite, "earned_totals", columns, rows[start : start + CHUNK])
     cur.execute(
@@ -240,7 +276,8 @@ def seed(raw, sqlite: bool, residents: int, transfers: int, rng: random.Random) 
         (transfers, prev),
     )
     if not sqlite:  # identity sequences must continue after the ids written here
-        for table in ("villages", "households", "users", "accounts", "earned_totals"):
+        for table in ("cities", "towns", "villages", "grids", "households", "users", "accounts",
+                      "earned_totals"):  # fmt: skip
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT MAX(id) FROM {table}))"
@@ -256,9 +293,22 @@ def p50(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def time_api(app, repeats: int) -> float:
+# What the scopes' timings ask for: (label, query string). Place 1 of each level exists.
+SCOPED = [
+    ("residents, grid", "scope=grid&grid_id=1"),
+    ("residents, village", "scope=village&village_id=1"),
+    ("residents, town", "scope=town&town_id=1"),
+    ("residents, city", "scope=city"),
+    ("households, town", "kind=households&scope=town&town_id=1"),
+    ("households, city", "kind=households&scope=city"),
+    ("villages, town", "kind=villages&scope=town&town_id=1"),
+    ("villages, city", "kind=villages&scope=city"),
+]
+
+
+def time_api(app, repeats: int, query: str = "scope=city", full: bool = True) -> float:
     client = app.test_client()
-    url = "/api/v1/leaderboard?scope=town&period=month&limit=50"
+    url = f"/api/v1/leaderboard?{query}&period=month&limit=50"
     for _ in range(20):
         assert client.get(url).status_code == 200
     samples = []
@@ -266,8 +316,60 @@ def time_api(app, repeats: int) -> float:
         started = time.perf_counter()
         answer = client.get(url)
         samples.append(time.perf_counter() - started)
-        assert answer.status_code == 200 and len(answer.get_json()) == 50
+        assert answer.status_code == 200 and (len(answer.get_json()) == 50 or not full)
     return p50(samples)
+
+
+def time_place_of(app, repeats: int) -> tuple[float, int]:
+    """place_of for the resident with the lowest score this month (the most counted ahead)."""
+    from sqlalchemy import select
+
+    from points.board import leaderboard
+    from points.models import EarnedTotal
+
+    with app.app_context():
+        last = db.session.scalar(
+            select(EarnedTotal.resident_id)
+            .where(EarnedTotal.period == period_keys(utcnow())[2], EarnedTotal.points > 0)
+            .order_by(EarnedTotal.points, EarnedTotal.reached_at.desc())
+            .limit(1)
+        )
+        samples = []
+        for i in range(repeats + 20):
+            started = time.perf_counter()
+            place = leaderboard.place_of(db.session, last)
+            if i >= 20:
+                samples.append(time.perf_counter() - started)
+        db.session.remove()
+    return p50(samples), place["city_rank"]
+
+
+def scoped_plans(app, sqlite: bool, period: str) -> dict[str, str]:
+    """How the database runs each scope's prebuilt resident ranking (EXPLAIN of the real
+    statement, with the scope's place 1)."""
+    from points.board import leaderboard
+
+    found = {}
+    with app.app_context():
+        with db.engine.connect() as conn:
+            for scope, statement in leaderboard._RESIDENTS.items():
+                compiled = statement.compile(dialect=conn.dialect)
+                params = compiled.construct_params({"key": period, "limit": 50, "place": 1})
+                args = (
+                    tuple(params[k] for k in compiled.positiontup)
+                    if compiled.positional
+                    else params
+                )
+                if sqlite:
+                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, args)
+                    found[scope] = "; ".join(row[-1] for row in rows)
+                else:
+                    rows = conn.exec_driver_sql("EXPLAIN ANALYZE " + compiled.string, args)
+                    keep = ("Limit", "Sort", "Scan", "Execution Time")  # the lines that matter
+                    lines = [row[0] for row in rows if any(k in row[0] for k in keep)]
+                    found[scope] = "\n        ".join(lines)
+        db.engine.dispose()
+    return found
 
 
 def time_floor(app, repeats: int) -> float:
@@ -330,6 +432,11 @@ def run(size: int, transfers: int, args, folder: Path) -> dict:
             db.session.remove()
             period = period_keys(utcnow())[2]
             api = time_api(app, args.repeats)
+            scoped = {
+                label: time_api(app, args.repeats, query, full=False) for label, query in SCOPED
+            }
+            place_ms, place_rank = time_place_of(app, args.repeats)
+            plans = scoped_plans(app, sqlite, period)
             floor = time_floor(app, args.repeats)
             baseline = time_raw(raw, sqlite, period, args.repeats)
             how = plan(raw, sqlite, period)
@@ -346,6 +453,8 @@ def run(size: int, transfers: int, args, folder: Path) -> dict:
         "raw_ms": baseline,
         "floor_ms": floor,
         "plan": how,
+        "scoped": scoped,
+        "place_ms": place_ms,
     }
     print(
         f"{size:>7} residents, {transfers:>8} transfers: seeded in {seeded:.0f} s, verified "
@@ -354,6 +463,11 @@ def run(size: int, transfers: int, args, folder: Path) -> dict:
         flush=True,
     )
     print(f"    plan: {how}", flush=True)
+    for label, ms in scoped.items():
+        print(f"    {label:<20} API p50 {ms:.2f} ms", flush=True)
+    print(f"    place_of (city rank {place_rank}, the last) p50 {place_ms:.2f} ms", flush=True)
+    for scope, how in plans.items():
+        print(f"    plan, residents by {scope}: {how}", flush=True)
     return result
 
 
@@ -384,6 +498,10 @@ def main() -> None:
         f"  growth {args.small} → {args.residents}: {growth:.2f}× "
         f"{'ok' if growth <= 1.5 else 'MISSED'}"
     )
+    for label in small["scoped"]:
+        before, after = small["scoped"][label], large["scoped"][label]
+        print(f"  {label:<20} {before:.2f} → {after:.2f} ms ({after / before:.2f}×)")
+    print(f"  {'place_of (last)':<20} {small['place_ms']:.2f} → {large['place_ms']:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -1,37 +1,34 @@
 """The leaderboard's read side (排行榜): residents, households and villages by period.
 
-Rankings read the per-period totals kept beside every transfer (points.earned), through
-the (period, [village,] points, reached_at) indexes: a top-N read costs the same with 2,000
-transfers or 2,000,000. Ties share a rank (1, 1, 3) and are listed by who reached the score
-first (earlier `reached_at`, then the lower id). Residents who opted out are left out of
-every list, households included. Nothing is cached: every read is a few indexed queries, so
-several workers never serve a stale rank.
+A board is drawn over the city, a town, a village or a grid (points.board.scopes). Rankings
+read the per-period totals kept beside every transfer (points.earned), each scope through
+its own (period, [place,] points, reached_at) index, with one ranking statement per scope
+built once: a top-N read costs the same with 2,000 transfers or 2,000,000. Ties share a rank
+(1, 1, 3) and are listed by who reached the score first (earlier `reached_at`, then the
+lower id). Residents who opted out are left out of every list, households included.
+Nothing is cached: every read is a few indexed queries, so several workers never serve a
+stale rank.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from points.board import badges, standing
+from points.board import badges, participation, standing
+from points.board.ranks import competition_ranks
+from points.board.scopes import SCOPES, Board, board_for
 from points.clock import local_now
 from points.db import write_transaction
-from points.errors import N_, DomainError, InvalidInput
-from points.models import EarnedTotal, Household, Participation, Role, User, Village
+from points.errors import InvalidInput
+from points.models import EarnedTotal, Grid, Household, Town, User, Village
 
 PERIODS = ("month", "year", "all")
 KINDS = ("residents", "households", "villages")
 MAX_LIMIT = 200
-
-
-class UnknownVillage(DomainError):
-    code = "unknown_village"
-    category = "not_found"
-    template = N_("没有这个村（编号 %(village_id)s）。")
 
 
 def mask_name(name: str) -> str:
@@ -56,7 +53,10 @@ def period_key(period: str, now: datetime | None = None) -> str:
 
 @dataclass
 class Query:
-    """What a reader asked for; `now` fixes "this month" (tests and reports pass it)."""
+    """What a reader asked for; `now` fixes "this month" (tests and reports pass it).
+
+    `scope` is grid, village, town or city; left out, the narrowest place named decides.
+    """
 
     kind: str = "residents"
     period: str = "month"
@@ -64,6 +64,9 @@ class Query:
     limit: int = 50
     now: datetime | None = None
     with_badges: bool = True
+    scope: str | None = None
+    town_id: int | None = None
+    grid_id: int | None = None
 
 
 def ranking(session: Session, query: Query) -> list[dict]:
@@ -72,43 +75,61 @@ def ranking(session: Session, query: Query) -> list[dict]:
         raise InvalidInput(detail=f"kind {query.kind!r}")
     if not 1 <= query.limit <= MAX_LIMIT:
         raise InvalidInput(detail=f"limit 1–{MAX_LIMIT}")
-    if query.village_id is not None and session.get(Village, query.village_id) is None:
-        raise UnknownVillage(village_id=query.village_id)
     key = period_key(query.period, query.now)
-    if query.kind == "residents":
-        return residents(session, key, query.village_id, query.limit, query.with_badges)
-    if query.kind == "households":
-        return households(session, key, query.village_id, query.limit)
-    return villages(session, key, query.village_id, query.limit)
+    board = board_for(
+        session,
+        query.scope,
+        town_id=query.town_id,
+        village_id=query.village_id,
+        grid_id=query.grid_id,
+    )
+    return rank_board(session, board, query.kind, key, query.limit, query.with_badges)
 
 
-def competition_ranks(scores: list) -> list[int]:
-    """Ranks for scores already in order, equal scores sharing a rank (1, 1, 3)."""
-    ranks: list[int] = []
-    for i, score in enumerate(scores):
-        ranks.append(ranks[-1] if i and score == scores[i - 1] else i + 1)
-    return ranks
+def rank_board(
+    session: Session, board: Board, kind: str, key: str, limit: int, with_badges: bool = True
+) -> list[dict]:
+    """The rows of one kind on a resolved board, for a stored period key."""
+    if kind == "residents":
+        return residents(session, key, board, limit, with_badges)
+    if kind == "households":
+        return households(session, key, board, limit)
+    return participation.villages(session, key, board, limit)
 
 
-def _village_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Village.id, Village.name)).all())
+# Each scope filters on its own column, so each walks its own index.
+PLACE_COLUMNS = {
+    "town": EarnedTotal.town_id,
+    "village": EarnedTotal.village_id,
+    "grid": EarnedTotal.grid_id,
+}
 
 
-def _residents_statement(in_village: bool) -> Select:
-    """The resident ranking, built once: name, village and lifetime points joined in."""
+def _in_scope(statement: Select, scope: str) -> Select:
+    if scope == "city":
+        return statement
+    return statement.where(PLACE_COLUMNS[scope] == bindparam("place"))
+
+
+def _residents_statement(scope: str) -> Select:
+    """A scope's resident ranking, built once: the name and lifetime points joined in.
+
+    The places' names are read afterwards for the rows found: joined in here, they let
+    SQLite start a town's ranking from the towns and villages and sort the whole town.
+    """
     lifetime = aliased(EarnedTotal)  # the same resident's 'all' row, for the level
     statement = (
         select(
             EarnedTotal.resident_id,
             EarnedTotal.points,
             EarnedTotal.reached_at,
+            EarnedTotal.town_id,
             EarnedTotal.village_id,
+            EarnedTotal.grid_id,
             User.name,
-            Village.name.label("village_name"),
             lifetime.points.label("lifetime"),
         )
         .join(User, User.id == EarnedTotal.resident_id)
-        .join(Village, Village.id == EarnedTotal.village_id)
         .outerjoin(
             lifetime,
             (lifetime.resident_id == EarnedTotal.resident_id) & (lifetime.period == "all"),
@@ -121,36 +142,48 @@ def _residents_statement(in_village: bool) -> Select:
         .order_by(EarnedTotal.points.desc(), EarnedTotal.reached_at.asc(), EarnedTotal.resident_id)
         .limit(bindparam("limit"))
     )
-    if in_village:
-        statement = statement.where(EarnedTotal.village_id == bindparam("village_id"))
-    return statement
+    return _in_scope(statement, scope)
 
 
-_RESIDENTS_IN_TOWN = _residents_statement(False)
-_RESIDENTS_IN_VILLAGE = _residents_statement(True)
+_RESIDENTS = {scope: _residents_statement(scope) for scope in SCOPES}
+_VILLAGE_NAMES = (
+    select(Village.id, Village.name, Town.name.label("town_name"))
+    .join(Town, Town.id == Village.town_id)
+    .where(Village.id.in_(bindparam("ids", expanding=True)))
+)
+_GRID_NAMES = select(Grid.id, Grid.name).where(Grid.id.in_(bindparam("ids", expanding=True)))
 
 
 def residents(
-    session: Session, key: str, village_id: int | None, limit: int, with_badges: bool = True
+    session: Session, key: str, board: Board, limit: int, with_badges: bool = True
 ) -> list[dict]:
-    """Residents by points earned in the period (one ranking query, one for the levels)."""
-    statement = _RESIDENTS_IN_VILLAGE if village_id is not None else _RESIDENTS_IN_TOWN
-    params = {"key": key, "limit": limit, "village_id": village_id}
-    found = session.execute(statement, params).all()
+    """Residents by points earned in the period (one ranking query; the places' names and
+    the levels read for the rows found)."""
+    params = {"key": key, "limit": limit, "place": board.place_id}
+    found = session.execute(_RESIDENTS[board.scope], params).all()
     if not found:
         return []
-    levels = standing.levels_by_village(session, {row.village_id for row in found})
+    village_ids = {row.village_id for row in found}
+    villages = {v.id: v for v in session.execute(_VILLAGE_NAMES, {"ids": list(village_ids)})}
+    grid_ids = [row.grid_id for row in found if row.grid_id is not None]
+    grids = dict(session.execute(_GRID_NAMES, {"ids": grid_ids}).all()) if grid_ids else {}
+    levels = standing.levels_by_village(session, village_ids)
     earned_badges = badges.codes_for(session, [r.resident_id for r in found]) if with_badges else {}
     ranks = competition_ranks([row.points for row in found])
     rows = []
     for rank, row in zip(ranks, found, strict=True):
+        village = villages[row.village_id]
         shown = {
             "rank": rank,
             "display_name": mask_name(row.name),
             "points": row.points,
             "level": standing.level_for(row.lifetime or 0, levels[row.village_id]),
+            "town_id": row.town_id,
+            "town_name": village.town_name,
             "village_id": row.village_id,
-            "village_name": row.village_name,
+            "village_name": village.name,
+            "grid_id": row.grid_id,
+            "grid_name": grids.get(row.grid_id),
             "reached_at": row.reached_at,
         }
         if with_badges:
@@ -159,8 +192,8 @@ def residents(
     return rows
 
 
-def households(session: Session, key: str, village_id: int | None, limit: int) -> list[dict]:
-    """Households (户) by the sum of their members' points earned in the period.
+def _households_statement(scope: str) -> Select:
+    """A scope's household ranking, built once.
 
     A household reached its total when its last member's total last changed, so the tie
     break is the latest member `reached_at`.
@@ -171,27 +204,45 @@ def households(session: Session, key: str, village_id: int | None, limit: int) -
         select(EarnedTotal.household_id, total, reached, func.count().label("members"))
         .join(User, User.id == EarnedTotal.resident_id)
         .where(
-            EarnedTotal.period == key,
+            EarnedTotal.period == bindparam("key"),
             EarnedTotal.household_id.is_not(None),
             User.leaderboard_opt_out.is_(False),
         )
         .group_by(EarnedTotal.household_id)
         .having(func.sum(EarnedTotal.points) > 0)
         .order_by(total.desc(), reached.asc(), EarnedTotal.household_id)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    if village_id is not None:
-        statement = statement.where(EarnedTotal.village_id == village_id)
-    found = session.execute(statement).all()
+    return _in_scope(statement, scope)
+
+
+_HOUSEHOLDS = {scope: _households_statement(scope) for scope in SCOPES}
+_HOMES = (
+    select(
+        Household.id,
+        Household.code,
+        Household.village_id,
+        Village.name.label("village_name"),
+        Village.town_id,
+        Town.name.label("town_name"),
+    )
+    .join(Village, Village.id == Household.village_id)
+    .join(Town, Town.id == Village.town_id)
+    .where(Household.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def households(session: Session, key: str, board: Board, limit: int) -> list[dict]:
+    """Households (户) by the sum of their members' points earned in the period, counting
+    the members who live in the board's place."""
+    params = {"key": key, "limit": limit, "place": board.place_id}
+    found = session.execute(_HOUSEHOLDS[board.scope], params).all()
     if not found:
         return []
     homes = {
         home.id: home
-        for home in session.scalars(
-            select(Household).where(Household.id.in_([row.household_id for row in found]))
-        )
+        for home in session.execute(_HOMES, {"ids": [row.household_id for row in found]})
     }
-    names = _village_names(session)
     ranks = competition_ranks([row.points for row in found])
     rows = []
     for rank, row in zip(ranks, found, strict=True):
@@ -203,8 +254,10 @@ def households(session: Session, key: str, village_id: int | None, limit: int) -
                 "points": int(row.points),
                 "level": None,
                 "household_id": home.id,
+                "town_id": home.town_id,
+                "town_name": home.town_name,
                 "village_id": home.village_id,
-                "village_name": names.get(home.village_id, ""),
+                "village_name": home.village_name,
                 "members": row.members,
                 "reached_at": row.reached_at,
             }
@@ -212,100 +265,55 @@ def households(session: Session, key: str, village_id: int | None, limit: int) -
     return rows
 
 
-def villages(session: Session, key: str, village_id: int | None, limit: int) -> list[dict]:
-    """Villages by participation: residents with a check-in in the period ÷ residents.
-
-    Equal rates: the village whose last newcomer of the period came first ranks first.
-    """
-    people = dict(
-        session.execute(
-            select(User.village_id, func.count())
-            .where(User.role == Role.RESIDENT.value)
-            .group_by(User.village_id)
-        ).all()
+_MINE = select(
+    EarnedTotal.points, EarnedTotal.town_id, EarnedTotal.village_id, EarnedTotal.grid_id
+).where(EarnedTotal.period == bindparam("key"), EarnedTotal.resident_id == bindparam("resident"))
+# Everyone listed ahead of a score, counted for each place holding the resident at once.
+_AHEAD = (
+    select(
+        func.count().filter(EarnedTotal.grid_id == bindparam("grid")).label("grid"),
+        func.count().filter(EarnedTotal.village_id == bindparam("village")).label("village"),
+        func.count().filter(EarnedTotal.town_id == bindparam("town")).label("town"),
+        func.count().label("city"),
     )
-    taking_part = {
-        row.village_id: (row.n, row.last_at)
-        for row in session.execute(
-            select(
-                Participation.village_id,
-                func.count().label("n"),
-                func.max(Participation.first_at).label("last_at"),
-            )
-            .join(User, User.id == Participation.resident_id)
-            .where(Participation.period == key, User.role == Role.RESIDENT.value)
-            .group_by(Participation.village_id)
-        )
-    }
-    earned = dict(
-        session.execute(
-            select(EarnedTotal.village_id, func.sum(EarnedTotal.points))
-            .where(EarnedTotal.period == key)
-            .group_by(EarnedTotal.village_id)
-        ).all()
+    .select_from(EarnedTotal)
+    .join(User, User.id == EarnedTotal.resident_id)
+    .where(
+        EarnedTotal.period == bindparam("key"),
+        EarnedTotal.points > bindparam("points"),
+        User.leaderboard_opt_out.is_(False),
     )
-    rows = []
-    for village in session.scalars(select(Village)):
-        if village_id is not None and village.id != village_id:
-            continue
-        count, last_at = taking_part.get(village.id, (0, None))
-        residents_here = people.get(village.id, 0)
-        rate = Fraction(count, residents_here) if residents_here else Fraction(0)
-        rows.append(
-            {
-                "display_name": village.name,
-                "points": int(earned.get(village.id) or 0),
-                "level": None,
-                "village_id": village.id,
-                "village_name": village.name,
-                "participants": count,
-                "residents": residents_here,
-                "participation_rate": round(float(rate) * 100, 1),
-                "reached_at": last_at,
-                "_rate": rate,
-            }
-        )
-    far_future = datetime.max
-    rows.sort(key=lambda r: (-r["_rate"], r["reached_at"] or far_future, r["village_id"]))
-    rows = rows[:limit]
-    for row, rank in zip(rows, competition_ranks([r["_rate"] for r in rows]), strict=True):
-        row["rank"] = rank
-        del row["_rate"]
-    return rows
+)
 
 
 def place_of(
     session: Session, resident_id: int, period: str = "month", *, now: datetime | None = None
 ) -> dict | None:
-    """A resident's own place in their village and the town, or None if not on the board."""
+    """A resident's own place in their grid, village, town and the city, or None if they
+    earned nothing in the period. A resident without a grid has no grid rank."""
     key = period_key(period, now)
-    mine = session.execute(
-        select(EarnedTotal.points, EarnedTotal.village_id).where(
-            EarnedTotal.period == key, EarnedTotal.resident_id == resident_id
-        )
-    ).first()
+    mine = session.execute(_MINE, {"key": key, "resident": resident_id}).first()
     if mine is None or mine.points <= 0:
         return None
-
-    def ahead(village_id: int | None) -> int:
-        statement = (
-            select(func.count())
-            .select_from(EarnedTotal)
-            .join(User, User.id == EarnedTotal.resident_id)
-            .where(
-                EarnedTotal.period == key,
-                EarnedTotal.points > mine.points,
-                User.leaderboard_opt_out.is_(False),
-            )
-        )
-        if village_id is not None:
-            statement = statement.where(EarnedTotal.village_id == village_id)
-        return session.scalar(statement) or 0
-
+    ahead = session.execute(
+        _AHEAD,
+        {
+            "key": key,
+            "points": mine.points,
+            "grid": mine.grid_id,
+            "village": mine.village_id,
+            "town": mine.town_id,
+        },
+    ).one()
     return {
         "points": mine.points,
-        "village_rank": ahead(mine.village_id) + 1,
-        "town_rank": ahead(None) + 1,
+        "grid_id": mine.grid_id,
+        "grid_rank": ahead.grid + 1 if mine.grid_id is not None else None,
+        "village_id": mine.village_id,
+        "village_rank": ahead.village + 1,
+        "town_id": mine.town_id,
+        "town_rank": ahead.town + 1,
+        "city_rank": ahead.city + 1,
     }
 
 

@@ -1,4 +1,5 @@
-"""The public ledger (账本公示): issued, redeemed and outstanding points per village."""
+"""The public ledger (账本公示): issued, redeemed and outstanding points per village, the
+villages grouped by their town."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from sqlalchemy.orm import Session
 
 from points import ledger
 from points.clock import local_now
-from points.models import Account, Participation, Role, User, Village
+from points.models import Account, Participation, Role, Town, User, Village
+from points.models.places import DEFAULT_POINTS_NAME
 
 
 @dataclass
 class VillageFigures:
     village_id: int
     name: str
+    town_id: int
     issued: int  # points that left the village's issuance account, net of reversals
     redeemed: int  # points that reached the village's redeemed sink
     outstanding: int  # residents' balances now
@@ -46,6 +49,7 @@ def village_figures(session: Session) -> list[VillageFigures]:
             VillageFigures(
                 village_id=village.id,
                 name=village.name,
+                town_id=village.town_id,
                 issued=int(issuance[0] or 0) - int(issuance[1] or 0),
                 redeemed=int(sink[1] or 0) - int(sink[0] or 0),
                 outstanding=int(people[1] or 0) - int(people[0] or 0),
@@ -91,25 +95,48 @@ def monthly_participation(
             n = counts.get((village.id, key), 0)
             points.append({"month": key, "count": n, "rate": n / total if total else 0.0})
         series.append(
-            {"village_id": village.id, "name": village.name, "residents": total, "months": points}
+            {
+                "village_id": village.id,
+                "town_id": village.town_id,
+                "name": village.name,
+                "residents": total,
+                "months": points,
+            }
         )
     return keys, series
 
 
+def _totals(figures: list[VillageFigures]) -> dict:
+    return {
+        "issued": sum(f.issued for f in figures),
+        "redeemed": sum(f.redeemed for f in figures),
+        "outstanding": sum(f.outstanding for f in figures),
+    }
+
+
 def overview(session: Session, now: datetime | None = None) -> dict:
-    """Everything the public ledger page shows."""
+    """Everything the public ledger page shows: the city's totals, then each town's villages."""
     count, head_hash = ledger.head(session)
     figures = village_figures(session)
     keys, series = monthly_participation(session, 6, now)
+    towns = [
+        {
+            "town_id": town.id,
+            "name": town.name,
+            "points_name": town.points_name if town.points_name != DEFAULT_POINTS_NAME else None,
+            "villages": [f for f in figures if f.town_id == town.id],
+            "participation": [s for s in series if s["town_id"] == town.id],
+        }
+        for town in session.scalars(select(Town).order_by(Town.code))
+    ]
+    for town in towns:
+        town["totals"] = _totals(town["villages"])
     return {
         "transfers": count,
         "head_hash": head_hash,
         "villages": figures,
-        "totals": {
-            "issued": sum(f.issued for f in figures),
-            "redeemed": sum(f.redeemed for f in figures),
-            "outstanding": sum(f.outstanding for f in figures),
-        },
+        "totals": _totals(figures),
+        "towns": towns,
         "months": keys,
         "participation": series,
     }

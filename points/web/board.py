@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
+from points import places
 from points.board import leaderboard, public_ledger
 from points.errors import N_
 from points.extensions import db
 from points.i18n import translate
-from points.models import Village
 from points.web import nav
 
 bp = Blueprint("board", __name__)
@@ -20,6 +19,7 @@ nav.add("board.ledger", N_("账本公示"), "public", 30)
 
 PERIOD_TABS = (("month", N_("本月")), ("year", N_("本年")), ("all", N_("总榜")))
 KIND_TABS = (("residents", N_("个人")), ("households", N_("家庭")), ("villages", N_("村")))
+PAGE_LIMIT = 50
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
@@ -27,26 +27,65 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
     return value if value in allowed else default
 
 
+def _place_args(board: leaderboard.Board) -> dict:
+    """The query string naming a board's place (each picker sends its wider places too)."""
+    named = {"town_id": board.town_id, "village_id": board.village_id, "grid_id": board.grid_id}
+    return {name: value for name, value in named.items() if value is not None}
+
+
+def _crumbs(board: leaderboard.Board, city_name: str | None, several_towns: bool) -> list:
+    """(label, the place's query string, is it this board) from the top of the tree down."""
+    levels = []
+    if several_towns:
+        levels.append((city_name or translate("全市"), leaderboard.Board()))
+    for scope, name in (
+        ("town", board.town_name),
+        ("village", board.village_name),
+        ("grid", board.grid_name),
+    ):
+        if name is not None:
+            levels.append((name, board.widened(scope)))
+    return [(label, _place_args(at), at.scope == board.scope) for label, at in levels]
+
+
 @bp.route("/leaderboard", endpoint="leaderboard")
 def leaderboard_page():
-    """Residents, households or villages ranked for this month, this year or all time."""
+    """Residents, households or villages ranked for this month, this year or all time, over
+    the city, a town, a village or a grid (the narrowest place named; unknown ones: 404)."""
     period = _choice("period", leaderboard.PERIODS, "month")
     kind = _choice("kind", leaderboard.KINDS, "residents")
-    villages = db.session.scalars(select(Village).order_by(Village.code)).all()
-    village_id = request.args.get("village_id", type=int)
-    if kind == "villages" or village_id not in {v.id for v in villages}:
-        village_id = None
-    rows = leaderboard.ranking(
+    board = leaderboard.board_for(
         db.session,
-        leaderboard.Query(kind=kind, period=period, village_id=village_id, limit=50),
+        town_id=request.args.get("town_id", type=int),
+        village_id=request.args.get("village_id", type=int),
+        grid_id=request.args.get("grid_id", type=int),
     )
+    towns = places.towns(db.session)
+    if board.scope == "city" and len(towns) == 1:  # one town: its board is the city's
+        board = leaderboard.board_for(db.session, "town", town_id=towns[0].id)
+    if kind == "villages" and board.scope in ("village", "grid"):
+        board = board.widened("town")  # villages rank within their town or across the city
+    rows = leaderboard.rank_board(
+        db.session, board, kind, leaderboard.period_key(period), PAGE_LIMIT
+    )
+    city = places.the_city(db.session)
+    pick_within = kind != "villages"
     return render_template(
         "board/leaderboard.html",
         rows=rows,
         period=period,
         kind=kind,
-        village_id=village_id,
-        villages=villages,
+        board=board,
+        here=_place_args(board),
+        town_only=_place_args(board.widened("town")) if board.town_id else {},
+        crumbs=_crumbs(board, city.name if city else None, len(towns) > 1),
+        towns=towns if len(towns) > 1 else [],
+        villages=places.villages(db.session, town_id=board.town_id)
+        if pick_within and board.town_id
+        else [],
+        grids=places.grids(db.session, village_id=board.village_id)
+        if pick_within and board.village_id
+        else [],
         period_tabs=PERIOD_TABS,
         kind_tabs=KIND_TABS,
     )
@@ -54,9 +93,10 @@ def leaderboard_page():
 
 @bp.route("/ledger")
 def ledger():
-    """Points issued, redeemed and outstanding per village; the chain's head; participation."""
+    """Points issued, redeemed and outstanding per village, grouped by town; the chain's head;
+    participation."""
     info = public_ledger.overview(db.session)
-    return render_template("board/ledger.html", info=info, chart=participation_chart(info))
+    return render_template("board/ledger.html", info=info, charts=participation_chart(info))
 
 
 @bp.route("/me/leaderboard", methods=["POST"])
@@ -82,7 +122,10 @@ def board_helpers() -> dict:
     def my_place() -> dict | None:
         if not current_user.is_authenticated:
             return None
-        return leaderboard.place_of(db.session, current_user.id, "month")
+        place = leaderboard.place_of(db.session, current_user.id, "month")
+        if place is not None:  # the city's rank says something new only beside other towns
+            place["several_towns"] = len(places.towns(db.session)) > 1
+        return place
 
     return {"board_preview": board_preview, "my_place": my_place}
 
@@ -108,5 +151,12 @@ def participation_chart(info: dict, width: int = 320, height: int = 120) -> list
                     "center": round(i * slot + slot / 2, 1),
                 }
             )
-        charts.append({"name": village["name"], "residents": village["residents"], "bars": bars})
+        charts.append(
+            {
+                "name": village["name"],
+                "town_id": village["town_id"],
+                "residents": village["residents"],
+                "bars": bars,
+            }
+        )
     return charts

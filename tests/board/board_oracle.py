@@ -63,7 +63,15 @@ def ranks(scores: list) -> list[int]:
     return out
 
 
-def residents(session, period, now, village_id=None, limit=200):
+def lives_in(user: User, scope: str, place_id: int | None) -> bool:
+    """Is the user inside the place (the city holds everyone)?"""
+    if scope == "city":
+        return True
+    return getattr(user, f"{scope}_id") == place_id
+
+
+def ranked_residents(session, period, now, scope="city", place_id=None, limit=200):
+    """[(rank, user id, points)] of the residents listed on a board."""
     key = key_for(period, now)
     users = {u.id: u for u in session.scalars(select(User))}
     rows = [
@@ -72,17 +80,27 @@ def residents(session, period, now, village_id=None, limit=200):
         if k == key
         and points > 0
         and not users[uid].leaderboard_opt_out
-        and (village_id is None or users[uid].village_id == village_id)
+        and lives_in(users[uid], scope, place_id)
     ]
     rows.sort(key=lambda r: (-r[0], r[1], r[2]))
     rows = rows[:limit]
     return [
-        (rank, masked(users[uid].name), points)
+        (rank, uid, points)
         for rank, (points, _, uid) in zip(ranks([r[0] for r in rows]), rows, strict=True)
     ]
 
 
-def households(session, period, now, village_id=None, limit=200):
+def residents(session, period, now, scope="city", place_id=None, limit=200):
+    """[(rank, masked name, points)] as a board shows them."""
+    users = {u.id: u for u in session.scalars(select(User))}
+    return [
+        (rank, masked(users[uid].name), points)
+        for rank, uid, points in ranked_residents(session, period, now, scope, place_id, limit)
+    ]
+
+
+def households(session, period, now, scope="city", place_id=None, limit=200):
+    """A household's score on a board: its members living in the board's place."""
     key = key_for(period, now)
     users = {u.id: u for u in session.scalars(select(User))}
     codes = {h.id: h.code for h in session.scalars(select(Household))}
@@ -91,7 +109,7 @@ def households(session, period, now, village_id=None, limit=200):
         user = users[uid]
         if k != key or user.household_id is None or user.leaderboard_opt_out:
             continue
-        if village_id is not None and user.village_id != village_id:
+        if not lives_in(user, scope, place_id):
             continue
         entry = sums.setdefault(user.household_id, [0, reached])
         entry[0] += points
@@ -106,6 +124,7 @@ def households(session, period, now, village_id=None, limit=200):
 
 
 def villages(session, period, now, village_ids):
+    """[(rank, village id, participation %)] of these villages ranked among themselves."""
     key = key_for(period, now)
     users = {u.id: u for u in session.scalars(select(User))}
     first: dict[int, datetime] = {}

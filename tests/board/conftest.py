@@ -1,4 +1,5 @@
-"""Fixtures for the leaderboard: a ledger helper that moves points at chosen moments."""
+"""Fixtures for the leaderboard: a ledger helper that moves points at chosen moments, and a
+city of two towns with grids."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from points import checkin as checkin_use_case
-from points import ledger
+from points import ledger, places
 from points.checkin.categories import ensure_categories
 from points.db import write_transaction
 from points.models import Checkin, Event, EventCategory, User, utcnow
@@ -106,3 +107,40 @@ def save_artifact(name: str, data: bytes) -> Path:
     path = ARTIFACTS / name
     path.write_bytes(data)
     return path
+
+
+@dataclass
+class TwoTowns:
+    """The `town` fixture's 谷来镇 (谷来村 now with two grids, 马村) beside a second town."""
+
+    town: object  # the root conftest's Town: its villages, admins and residents
+    other_town: object  # 崇仁镇
+    other_village: object  # 崇仁村
+    grid_1: object  # 谷来村 一组网格, micro-grid 张家弄
+    grid_2: object  # 谷来村 二组网格
+    in_grid_1: User  # 陈一鸣, household GL01-010
+    in_grid_1b: User  # 林二
+    in_grid_2: User  # 周三娃, household GL01-010 too
+    far: User  # 孙四海 of 崇仁村
+
+
+@pytest.fixture
+def two_towns(session, town, make_person) -> TwoTowns:
+    other = places.create_town(session, name="崇仁镇", code="CR", points_name="平安币")
+    far_village = places.create_village(session, town_id=other.id, name="崇仁村", code="CR01")
+    grid_1 = places.create_grid(
+        session, village_id=town.village_a.id, name="一组网格", code="G1", micro_grid="张家弄"
+    )
+    grid_2 = places.create_grid(session, village_id=town.village_a.id, name="二组网格", code="G2")
+    village = town.village_a
+    return TwoTowns(
+        town=town,
+        other_town=other,
+        other_village=far_village,
+        grid_1=grid_1,
+        grid_2=grid_2,
+        in_grid_1=make_person(village, name="陈一鸣", household="GL01-010", grid=grid_1),
+        in_grid_1b=make_person(village, name="林二", grid=grid_1),
+        in_grid_2=make_person(village, name="周三娃", household="GL01-010", grid=grid_2),
+        far=make_person(far_village, name="孙四海"),
+    )

@@ -88,3 +88,34 @@ def test_every_worker_shows_a_new_rank_right_after_a_write(busy_town, live_serve
     # Several reads land on both gunicorn workers; none may serve the old leader.
     leaders = {requests.get(url, timeout=10).json()[0]["display_name"] for _ in range(12)}
     assert leaders == {"赵*"}
+
+
+def test_a_phone_picks_a_town_then_a_village_then_a_grid(two_towns, points, live_server, phone):
+    t = two_towns
+    points.award(t.in_grid_1, 30)
+    points.award(t.in_grid_2, 40)
+    points.award(t.far, 60)
+    sqla.session.commit()
+    phone.goto(live_server.url + "/leaderboard")
+    assert phone.locator('[data-testid="board-place"]').inner_text().strip() == "嵊州市"
+    assert no_horizontal_scroll(phone)
+
+    phone.select_option("#town_id", label="谷来镇")
+    phone.wait_for_url("**town_id=**")
+    assert "孙*海" not in phone.locator('[data-testid="ranking"]').inner_text()
+    phone.select_option("#village_id", label="谷来村")
+    phone.wait_for_url("**village_id=**")
+    phone.select_option("#grid_id", label="一组网格 · 张家弄")
+    phone.wait_for_url("**grid_id=**")
+    row = phone.locator('[data-testid="ranking"]').inner_text().split()
+    assert row == ["1", "陈*鸣", "平安新星", "30香榧币"]  # the town's name for its points
+    assert phone.locator('[data-testid="micro-grid"]').inner_text() == "微网格：张家弄"
+    assert no_horizontal_scroll(phone)
+    save_artifact("board-grid-360.png", phone.screenshot(full_page=True))
+
+    phone.click('[data-testid="board-place"] a:text("谷来镇")')  # back up the tree
+    phone.wait_for_url(lambda url: "village_id" not in url)
+    assert "周*娃" in phone.locator('[data-testid="ranking"]').inner_text()
+    phone.select_option("#town_id", label="全市")
+    phone.wait_for_url(lambda url: url.endswith("town_id="))  # the picker sends "no town"
+    assert "孙*海" in phone.locator('[data-testid="ranking"]').inner_text()

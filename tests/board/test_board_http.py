@@ -91,7 +91,8 @@ def test_my_points_page_shows_badges_place_and_lets_me_leave_the_board(
     auth.login(scored.resident_a)
     page = client.get("/me").get_data(as_text=True)
     assert "首次兑换" in page
-    assert "本月本村第 1 名，全镇第 1 名" in page
+    assert "本村第 1 名" in page and "全镇第 1 名" in page
+    assert "本网格" not in page and "全市" not in page  # no grid, and the city has one town
     answer = client.post("/me/leaderboard", data={"hide": "1"})
     assert answer.status_code == 302
     assert "您已选择不在排行榜上显示" in client.get("/me").get_data(as_text=True)

@@ -1,8 +1,10 @@
-"""Do the rankings equal a brute-force count over the ledger, whatever happened?"""
+"""Do the rankings equal a brute-force count over the ledger, whatever happened, on every
+board: the city, each town, village and grid?"""
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import board_oracle as oracle
@@ -15,7 +17,7 @@ from points.board import leaderboard
 from points.errors import InsufficientPoints
 from points.models import Village
 from points.people import NewPerson, create_person
-from points.places import create_village
+from points.places import create_grid, create_town, create_village
 
 # Midnight in Shanghai on the last day of a year and of a month (16:00 UTC the day before).
 NEW_YEAR = datetime(2026, 12, 31, 16, 0)
@@ -31,7 +33,9 @@ _phones = itertools.count(15_000_000)
 person = st.fixed_dictionaries(
     {
         "name": st.text(alphabet=HAN, min_size=1, max_size=4),
+        "town": st.integers(0, 1),
         "village": st.integers(0, 1),
+        "grid": st.one_of(st.none(), st.integers(0, 1)),
         "household": st.one_of(st.none(), st.integers(0, 2)),
         "opt_out": st.booleans(),
     }
@@ -44,12 +48,39 @@ operation = st.tuples(
 )
 
 
-def build_town(session, town_id, people):
-    codes = [f"V{next(_codes)}", f"V{next(_codes)}"]
-    villages = [create_village(session, town_id=town_id, name=f"村{c}", code=c) for c in codes]
+@dataclass
+class Tree:
+    """Two towns of two villages, each village with two grids, and the people living there."""
+
+    towns: list
+    villages: list  # per town, its two villages
+    grids: list  # per village (in the order of `villages`, flattened), its two grids
+    people: list
+
+
+def build_city(session, people) -> Tree:
+    """Two new towns of the city (each example adds its own) and the people in them."""
+    towns, villages, grids = [], [], []
+    for _ in range(2):
+        code = f"T{next(_codes)}"
+        town = create_town(session, name=f"镇{code}", code=code)
+        towns.append(town)
+        own = []
+        for _ in range(2):
+            code = f"V{next(_codes)}"
+            village = create_village(session, town_id=town.id, name=f"村{code}", code=code)
+            own.append(village)
+            grids.append(
+                [
+                    create_grid(session, village_id=village.id, name=f"网格{n}", code=f"G{n}")
+                    for n in range(2)
+                ]
+            )
+        villages.append(own)
     made = []
     for p in people:
-        village = villages[p["village"]]
+        village = villages[p["town"]][p["village"]]
+        grid = None if p["grid"] is None else grids[p["town"] * 2 + p["village"]][p["grid"]]
         home = None if p["household"] is None else f"{village.code}-{p['household']}"
         user = create_person(
             session,
@@ -58,12 +89,13 @@ def build_town(session, town_id, people):
                 phone=f"139{next(_phones):08d}",
                 village_id=village.id,
                 household_code=home,
+                grid_id=grid.id if grid else None,
             ),
         )
         if p["opt_out"]:
             leaderboard.set_opt_out(session, user.id, True)
         made.append(user)
-    return villages, made
+    return Tree(towns, villages, grids, made)
 
 
 def apply(session, points, made, operations):
@@ -102,27 +134,67 @@ def shown(rows):
     now=st.sampled_from(MOMENTS),
     period=st.sampled_from(leaderboard.PERIODS),
 )
-def test_rankings_match_a_brute_force_count_of_the_ledger(
-    session, home_town, points, people, operations, now, period
+def test_rankings_match_a_brute_force_count_of_the_ledger_in_every_scope(
+    session, city, points, people, operations, now, period
 ):
-    villages, made = build_town(session, home_town.id, people)
-    apply(session, points, made, operations)
+    tree = build_city(session, people)
+    apply(session, points, tree.people, operations)
     session.expire_all()
 
-    def board(kind, village_id=None):
-        query = leaderboard.Query(kind, period, village_id, 200, now, with_badges=False)
+    def board(kind, scope="city", place_id=None):
+        named = {f"{scope}_id": place_id} if place_id is not None else {}
+        query = leaderboard.Query(
+            kind, period, limit=200, now=now, with_badges=False, scope=scope, **named
+        )
         return leaderboard.ranking(session, query)
 
-    assert shown(board("residents")) == oracle.residents(session, period, now)
-    for village in villages:
-        assert shown(board("residents", village.id)) == oracle.residents(
-            session, period, now, village.id
-        )
-        assert shown(board("households", village.id)) == oracle.households(
-            session, period, now, village.id
-        )
-    assert shown(board("households")) == oracle.households(session, period, now)
-    all_villages = session.scalars(select(Village.id)).all()
-    assert [
-        (r["rank"], r["village_id"], r["participation_rate"]) for r in board("villages")
-    ] == oracle.villages(session, period, now, all_villages)
+    places = [("city", None)]
+    places += [("town", town.id) for town in tree.towns]
+    places += [("village", v.id) for own in tree.villages for v in own]
+    places += [("grid", g.id) for own in tree.grids for g in own]
+    for scope, place_id in places:
+        assert shown(board("residents", scope, place_id)) == oracle.residents(
+            session, period, now, scope, place_id
+        ), (scope, place_id)
+        assert shown(board("households", scope, place_id)) == oracle.households(
+            session, period, now, scope, place_id
+        ), (scope, place_id)
+
+    def village_ranks(rows, rank="rank"):
+        return [(r[rank], r["village_id"], r["participation_rate"]) for r in rows]
+
+    for town, own in zip(tree.towns, tree.villages, strict=True):
+        in_town = oracle.villages(session, period, now, [v.id for v in own])
+        assert village_ranks(board("villages", "town", town.id)) == in_town
+    across = board("villages")
+    assert village_ranks(across) == oracle.villages(
+        session, period, now, session.scalars(select(Village.id)).all()
+    )
+    for town in tree.towns:  # the city's list also says where each stands within its town
+        in_city = [r for r in across if r["town_id"] == town.id]
+        ids = [r["village_id"] for r in in_city]
+        assert village_ranks(in_city, "town_rank") == oracle.villages(session, period, now, ids)
+
+    for user in tree.people:  # a resident's own place: their rank on each board holding them
+        place = leaderboard.place_of(session, user.id, period, now=now)
+        listed = {
+            scope: {
+                uid: rank
+                for rank, uid, _ in oracle.ranked_residents(session, period, now, scope, place_id)
+            }
+            for scope, place_id in boards_holding(user)
+        }
+        if user.id not in listed["city"]:
+            assert place is None or user.leaderboard_opt_out
+            continue
+        for scope, ranked in listed.items():
+            assert place[f"{scope}_rank"] == ranked[user.id], scope
+        assert (place["grid_rank"] is None) == (user.grid_id is None)
+
+
+def boards_holding(user):
+    """(scope, place id) of every board a resident appears on."""
+    yield "city", None
+    for scope in ("town", "village", "grid"):
+        if getattr(user, f"{scope}_id") is not None:
+            yield scope, getattr(user, f"{scope}_id")
