@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask import g
+from sqlalchemy import func, select
 from support.accounts import FAST_HASH, PASSWORD, AuthActions, new_phone
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, start_server
 from support.databases import KINDS, PostgresDatabase, SqliteDatabase
@@ -19,7 +20,8 @@ from support.points import give_points
 
 from points import create_app, places
 from points.extensions import db as sqla
-from points.models import Role, User
+from points.models import City, Role, User, Village
+from points.models import Town as TownRow
 from points.people import NewPerson, create_person
 from points.places.opening import open_town
 from points.policy import Place
@@ -104,23 +106,24 @@ def app(built, db_kind):
 
 
 @pytest.fixture(scope="session")
-def _demo_snapshots() -> dict:
+def _snapshots() -> dict:
+    """(database kind, name) -> a kept database and what to say about it."""
     return {}
 
 
 @pytest.fixture
-def demo_city(app, built, db_kind, session, _demo_snapshots):
+def demo_city(app, built, db_kind, session, _snapshots):
     """The demo city `make run` seeds (seeded once per database kind, then restored)."""
     from points import demo
 
     database = built(db_kind)[1]
-    if db_kind in _demo_snapshots:
+    if (db_kind, "demo") in _snapshots:
         session.remove()
-        database.restore(sqla.engine, _demo_snapshots[db_kind])
+        database.restore(sqla.engine, _snapshots[(db_kind, "demo")])
     else:
         demo.seed(session)
         session.commit()
-        _demo_snapshots[db_kind] = database.snapshot(sqla.engine, "demo")
+        _snapshots[(db_kind, "demo")] = database.snapshot(sqla.engine, "demo")
     return session
 
 
@@ -194,6 +197,15 @@ class Town:
     resident_a2: User
     resident_b: User
 
+    def ids(self) -> dict[str, int]:
+        return {name: getattr(self, name).id for name in self.__dataclass_fields__}
+
+    @classmethod
+    def load(cls, session, ids: dict[str, int]) -> Town:
+        """The same town read back by its ids (after a restore)."""
+        kinds = {"town": TownRow, "village_a": Village, "village_b": Village}
+        return cls(**{name: session.get(kinds.get(name, User), i) for name, i in ids.items()})
+
     @property
     def place(self) -> Place:
         """The town as a place (its settings, its dashboard)."""
@@ -242,26 +254,27 @@ def make_person(session):
 
 @pytest.fixture
 def city(session):
-    """The deployment's city (the tree's root)."""
-    return places.create_city(session, name="嵊州市", code="SZ")
+    """The deployment's city (the tree's root): the one there is, else a new one."""
+    return places.the_city(session) or places.create_city(session, name="嵊州市", code="SZ")
 
 
 @pytest.fixture
 def home_town(session, city):
-    """A town of the city, with no villages yet."""
-    return open_town(session, name="谷来镇", code="GL", points_name="香榧币")
+    """谷来镇 of the city (its points are 香榧币): the one there is, else a new one, bare."""
+    found = session.scalar(select(TownRow).where(TownRow.code == "GL"))
+    return found or open_town(session, name="谷来镇", code="GL", points_name="香榧币")
 
 
-@pytest.fixture
-def town(session, home_town, make_person) -> Town:
-    home = home_town
+def _build_town(session, make_person) -> Town:
+    places.create_city(session, name="嵊州市", code="SZ")
+    home = open_town(session, name="谷来镇", code="GL", points_name="香榧币")
     a = places.create_village(session, town_id=home.id, name="谷来村", code="GL01")
     b = places.create_village(session, town_id=home.id, name="马村", code="MC03")
     return Town(
         town=home,
         village_a=a,
         village_b=b,
-        town_admin=make_person(None, Role.TOWN_ADMIN.value, "镇管理员"),
+        town_admin=make_person(None, Role.TOWN_ADMIN.value, "镇管理员", town=home),
         admin_a=make_person(a, Role.VILLAGE_ADMIN.value, "谷来书记"),
         admin_b=make_person(b, Role.VILLAGE_ADMIN.value, "马村书记"),
         staff_a=make_person(a, Role.STAFF.value, "张网格"),
@@ -271,16 +284,46 @@ def town(session, home_town, make_person) -> Town:
     )
 
 
-# --- a real server and a real browser ---------------------------------------------------
 @pytest.fixture
-def live_server(request, app, db_url, tmp_path):
-    """gunicorn (2 workers) serving this test's database; `app` is there to fill it."""
+def town(session, make_person, built, db_kind, _snapshots) -> Town:
+    """A town of two villages with their people. Built once per database kind and restored
+    for each test that starts from an empty database (a build costs ~50 ms, a restore ~2)."""
+    database = built(db_kind)[1]
+    empty = not session.scalar(select(func.count()).select_from(City))
+    kept = _snapshots.get((db_kind, "town")) if empty else None
+    if kept is not None:
+        session.remove()
+        database.restore(sqla.engine, kept[0])
+        return Town.load(session, kept[1])
+    made = _build_town(session, make_person)
+    if empty:
+        session.commit()
+        ids = made.ids()
+        _snapshots[(db_kind, "town")] = (database.snapshot(sqla.engine, "town"), ids)
+        made = Town.load(session, ids)
+    return made
+
+
+# --- a real server and a real browser ---------------------------------------------------
+@pytest.fixture(scope="session")
+def _servers():
+    """One gunicorn per database kind for the whole run (each test empties the database)."""
+    running: dict = {}
+    yield running
+    for server in running.values():
+        server.stop()
+
+
+@pytest.fixture
+def live_server(request, app, db_url, _servers, tmp_path_factory):
+    """gunicorn (2 workers, as `make run`) serving this test's database; `app` fills it."""
     if "demo_city" in request.fixturenames:
-        request.getfixturevalue("demo_city")  # restored before the server opens the file
+        request.getfixturevalue("demo_city")  # restored before the server reads it
     sqla.session.commit()
-    server = start_server(db_url, tmp_path / "server-instance")
-    yield server
-    server.stop()
+    server = _servers.get(db_url)
+    if server is None or server.process.poll() is not None:
+        server = _servers[db_url] = start_server(db_url, tmp_path_factory.mktemp("served"))
+    return server
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,6 @@ class SqliteDatabase:
         """Call once, after migrating: the migrated file becomes the template."""
         conn = sqlite3.connect(self.path)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode=DELETE")
         conn.close()
         shutil.copyfile(self.path, self.template)
 
@@ -56,10 +55,17 @@ class SqliteDatabase:
         return kept
 
     def restore(self, engine: Engine, kept: Path) -> None:
+        """Put a kept copy back, in place: SQLite's backup API writes its pages into the
+        open database under SQLite's own locks, so a server that has the file open (a live
+        gunicorn) simply reads the new contents on its next transaction."""
         engine.dispose()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(kept, self.path)
+        source = sqlite3.connect(kept)
+        target = sqlite3.connect(self.path, timeout=30)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
 
     def drop(self) -> None:
         pass
