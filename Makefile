@@ -71,5 +71,5 @@ clean:
 
 # Pull new Chinese msgids into the English catalogue (then translate the empty msgstr).
 translations-update: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k translate -k N_ -k InvalidInput -o /tmp/points-messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k translate -k render -k Msgid -k N_ -k InvalidInput -o /tmp/points-messages.pot .
 	$(BIN)/pybabel update -i /tmp/points-messages.pot -d points/translations --no-fuzzy-matching
