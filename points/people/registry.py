@@ -39,8 +39,13 @@ def clean_name(name: object) -> str:
     return text
 
 
-def household(session: Session, village_id: int, code: str | None) -> Household | None:
-    """Find or create the household (户号) in a village; None for no household."""
+def household(
+    session: Session, village_id: int, code: str | None, grid_id: int | None = None
+) -> Household | None:
+    """Find or create the household (户号) in a village; None for no household.
+
+    A household lives in the grid of the first member registered with one.
+    """
     code = (code or "").strip()
     if not code:
         return None
@@ -48,11 +53,13 @@ def household(session: Session, village_id: int, code: str | None) -> Household 
         select(Household).where(Household.village_id == village_id, Household.code == code)
     )
     if found:
+        if found.grid_id is None and grid_id is not None:
+            found.grid_id = grid_id
         return found
     try:
         # A savepoint: another transaction may be creating the same household right now.
         with session.begin_nested():
-            found = Household(village_id=village_id, code=code)
+            found = Household(village_id=village_id, code=code, grid_id=grid_id)
             session.add(found)
     except IntegrityError:
         found = session.scalar(
@@ -128,7 +135,9 @@ def add_person(session: Session, person: NewPerson, *, actor: User | None = None
     if session.scalar(select(User.id).where(User.phone == phone)):
         raise PhoneTaken(phone=phone)
     home = (
-        household(session, person.village_id, person.household_code) if place.village_id else None
+        household(session, person.village_id, person.household_code, place.grid_id)
+        if place.village_id
+        else None
     )
     user = User(
         name=name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from points import places
 from points.errors import Forbidden, OutsideVillage, PhoneTaken
 from points.models import AuditEntry
 from points.people import roster
@@ -119,3 +120,10 @@ def test_the_card_sheet_puts_eight_cards_on_a_sheet(client, auth, session, town,
     assert page.count('class="sheet"') == 2
     assert page.count('data-testid="card"') == 12
     assert "赵五" not in page
+
+
+def test_a_household_lives_in_the_grid_of_its_first_member_with_one(session, town, make_person):
+    grid = places.create_grid(session, village_id=town.village_a.id, name="一组", code="G1")
+    first = make_person(town.village_a, household="GL01-009", grid=grid)
+    make_person(town.village_a, household="GL01-009")
+    assert first.household.grid_id == grid.id
