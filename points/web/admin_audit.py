@@ -81,6 +81,8 @@ TEXT_KEYS = (
     "checkin_opens_before_minutes",
     "checkin_closes_after_minutes",
     "monthly_redemption_limit",
+    "points_budget_year",
+    "point_value_yuan",
 )
 
 
