@@ -3,7 +3,7 @@ additions), how each version was adopted, and every version of one rule."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -64,27 +64,30 @@ def _terms(session: Session, version: RuleBookVersion) -> list[Terms]:
         .order_by(RuleVersion.sort_order, RuleVersion.id)
     ).all()
     return [
-        Terms.from_row(
-            (
-                rule.id,
-                rule.code,
-                rv.id,
-                version.number,
-                rv.name_zh,
-                rv.name_en,
-                rv.kind,
-                rv.points,
-                rv.points_max,
-                rv.tiers,
-                rv.unit,
-                rv.caps,
-                rv.first_reporter_only,
-                rv.later_reporter_points,
-                rv.confirm_by,
-                rv.evidence_required,
-                rv.publicity_days,
-                version.effective_from,
-            )
+        replace(
+            Terms.from_row(
+                (
+                    rule.id,
+                    rule.code,
+                    rv.id,
+                    version.number,
+                    rv.name_zh,
+                    rv.name_en,
+                    rv.kind,
+                    rv.points,
+                    rv.points_max,
+                    rv.tiers,
+                    rv.unit,
+                    rv.caps,
+                    rv.first_reporter_only,
+                    rv.later_reporter_points,
+                    rv.confirm_by,
+                    rv.evidence_required,
+                    rv.publicity_days,
+                    version.effective_from,
+                )
+            ),
+            description=rv.description,
         )
         for rule, rv in rows
     ]
@@ -176,27 +179,30 @@ def versions_of(
             .order_by(RuleBookVersion.effective_from.desc(), RuleBookVersion.number.desc())
         ).all()
         return [
-            Terms.from_row(
-                (
-                    rule.id,
-                    rule.code,
-                    rv.id,
-                    bv.number,
-                    rv.name_zh,
-                    rv.name_en,
-                    rv.kind,
-                    rv.points,
-                    rv.points_max,
-                    rv.tiers,
-                    rv.unit,
-                    rv.caps,
-                    rv.first_reporter_only,
-                    rv.later_reporter_points,
-                    rv.confirm_by,
-                    rv.evidence_required,
-                    rv.publicity_days,
-                    bv.effective_from,
-                )
+            replace(
+                Terms.from_row(
+                    (
+                        rule.id,
+                        rule.code,
+                        rv.id,
+                        bv.number,
+                        rv.name_zh,
+                        rv.name_en,
+                        rv.kind,
+                        rv.points,
+                        rv.points_max,
+                        rv.tiers,
+                        rv.unit,
+                        rv.caps,
+                        rv.first_reporter_only,
+                        rv.later_reporter_points,
+                        rv.confirm_by,
+                        rv.evidence_required,
+                        rv.publicity_days,
+                        bv.effective_from,
+                    )
+                ),
+                description=rv.description,
             )
             for rv, bv in rows
         ]

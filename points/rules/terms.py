@@ -3,7 +3,7 @@ and its caps — and the arithmetic every award under it does."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from points.rules.caps import Cap
@@ -38,7 +38,7 @@ class Terms:
     evidence_required: bool = False
     publicity_days: int = 0
     effective_from: date | None = None
-    extra: dict = field(default_factory=dict)
+    description: str = ""
 
     @classmethod
     def from_row(cls, row) -> Terms:
@@ -156,6 +156,7 @@ def item_view(terms: Terms) -> dict:
         "publicity_days": terms.publicity_days,
         "version": terms.version,
         "effective_from": terms.effective_from,
+        "description": terms.description,
     }
     if terms.tiers:
         found["tiers"] = [
