@@ -100,3 +100,10 @@ def test_a_village_admin_may_not_publish_the_town_book_or_another_villages(
         client.post("/admin/rules", data=_form(town.village_b.id, town.town.id, items)).status_code
         == 403
     )
+
+
+def test_the_villages_public_pages_link_to_its_rule_book(client, town, book):
+    board = client.get(f"/leaderboard?town_id={town.town.id}&village_id={town.village_a.id}")
+    assert f"/rules?village_id={town.village_a.id}" in board.get_data(as_text=True)
+    ledger = client.get("/ledger").get_data(as_text=True)
+    assert f"/rules?village_id={town.village_b.id}" in ledger
