@@ -196,6 +196,30 @@ def import_residents_command(path: str) -> None:
     click.echo(f"已导入 {result.created} 位村民 · imported {result.created} residents")
 
 
+@click.command("expire-points")
+@click.option("--dry-run", is_flag=True, help="print what would expire, change nothing")
+@with_appcontext
+def expire_points_command(dry_run: bool) -> None:
+    """Expire unspent points past their last day (villages with expiry on); idempotent."""
+    from points.models import Village
+    from points.year import settlement
+
+    done = settlement.run(db.session, dry_run=dry_run)
+    names = dict(db.session.execute(select(Village.id, Village.name)).all())
+    per_village: dict[int, list] = {}
+    for expired in done:
+        per_village.setdefault(expired.village_id, []).append(expired)
+    head = "将到期（演练，未写入）· would expire" if dry_run else "已到期 · expired"
+    for village_id, rows in sorted(per_village.items()):
+        points = sum(row.points for row in rows)
+        click.echo(
+            f"{head}: {names.get(village_id, village_id)}  {len(rows)} 人 residents  "
+            f"{points} 分 points"
+        )
+    total = sum(row.points for row in done)
+    click.echo(f"合计 total: {len(done)} 人 residents, {total} 分 points")
+
+
 COMMANDS = [
     init_db_command,
     create_admin_command,
@@ -204,6 +228,7 @@ COMMANDS = [
     verify_ledger_command,
     backup_command,
     import_residents_command,
+    expire_points_command,
 ]
 
 

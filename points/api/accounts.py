@@ -12,6 +12,7 @@ from points.auth import login_required
 from points.board import standing
 from points.errors import UnknownAccount
 from points.extensions import db
+from points.year import settlement
 
 blp = Blueprint("api_me", __name__, description="My points")
 
@@ -28,6 +29,9 @@ class MeSchema(ma.Schema):
     lifetime_points = ma.fields.Integer()
     level = ma.fields.Dict()
     badges = ma.fields.List(ma.fields.Dict())
+    expiring = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "[{points, on}]: expiring within 30 days"}
+    )
 
 
 class LineSchema(ma.Schema):
@@ -50,8 +54,12 @@ class LinesPage(ma.Schema):
 @login_required
 @blp.response(200, MeSchema)
 def me():
-    """My balance, available points, level and badges."""
-    return standing.summary(db.session, current_user)
+    """My balance, available points, level, badges and points expiring within 30 days."""
+    coming = settlement.expiring_for(db.session, current_user)
+    return {
+        **standing.summary(db.session, current_user),
+        "expiring": [{"points": c.points, "on": c.on.isoformat()} for c in coming],
+    }
 
 
 @blp.route("/me/transfers")

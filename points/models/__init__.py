@@ -9,6 +9,7 @@ from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
 from points.models.rules import CapUsage, Rule, RuleBook, RuleBookVersion, RuleVersion
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
+from points.models.year import ExpiryWarning
 
 __all__ = [
     "Account",
@@ -20,6 +21,7 @@ __all__ = [
     "EarnedTotal",
     "Event",
     "EventCategory",
+    "ExpiryWarning",
     "Grid",
     "Household",
     "IdempotencyRecord",

@@ -19,6 +19,7 @@ from points.db import write_transaction
 from points.errors import N_, DomainError, Msgid
 from points.models import Setting, User, Village
 from points.policy import Place
+from points.year.rule import BadExpiry, ExpiryRule
 
 DEFAULTS: dict[str, Any] = {
     "checkin_rotate_seconds": 30,
@@ -34,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "points_budget_year": None,
     "point_value_yuan": None,
     "refuse_awards_over_budget": False,
+    # When unspent points expire (points.year.rule): none, year_end or rolling.
+    "expiry": {"mode": "none"},
 }
 CITY_SCOPE = "city"
 
@@ -125,6 +128,7 @@ LABELS = {
     "points_budget_year": N_("全年积分预算（分）"),
     "point_value_yuan": N_("每分折合人民币（元）"),
     "refuse_awards_over_budget": N_("超出预算后停止发放积分"),
+    "expiry": N_("积分有效期"),
 }
 
 
@@ -168,6 +172,11 @@ def clean_value(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise BadSetting(key=Msgid(LABELS[key]), detail="true / false")
         return value
+    if key == "expiry":
+        try:
+            return ExpiryRule.from_setting(value).as_setting()
+        except BadExpiry as exc:
+            raise BadSetting(key=Msgid(LABELS[key]), detail=str(exc)) from exc
     if key == "monthly_redemption_limit":
         return None if value in (None, "") else _whole(key, value, 1, 1_000_000)
     if key == "level_thresholds":

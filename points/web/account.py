@@ -11,6 +11,7 @@ from points.errors import UnknownAccount
 from points.extensions import db, limiter
 from points.i18n import translate
 from points.people import authenticate
+from points.year import settlement
 
 bp = Blueprint("auth", __name__)
 
@@ -68,4 +69,7 @@ def my_points():
         total = ledger.count_lines(db.session, account.id)
     except UnknownAccount:
         pass
-    return render_template("my_points.html", info=info, lines=lines, page=page, total=total)
+    expiring = settlement.expiring_for(db.session, current_user)
+    return render_template(
+        "my_points.html", info=info, lines=lines, page=page, total=total, expiring=expiring
+    )
