@@ -2,6 +2,7 @@
 
 from points.models.base import Base, utcnow
 from points.models.events import Checkin, Event, EventCategory
+from points.models.field import OfflineScan
 from points.models.ledger import Account, LedgerHead, Transfer
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
@@ -23,6 +24,7 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerHead",
     "Notice",
+    "OfflineScan",
     "Participation",
     "Redemption",
     "Reward",

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "deduction_rules": [],
     "monthly_redemption_limit": None,
     "scheme_name": "平安积分",
+    "offline_max_lag_hours": 24,
 }
 CITY_SCOPE = "city"
 
@@ -115,6 +116,7 @@ LABELS = {
     "deduction_rules": N_("加扣分规则"),
     "monthly_redemption_limit": N_("每人每月兑换上限（积分）"),
     "scheme_name": N_("积分制名称"),
+    "offline_max_lag_hours": N_("离线扫码最迟多少小时内上传"),
 }
 
 
@@ -130,6 +132,8 @@ def clean_value(key: str, value: Any) -> Any:
     """Check and normalise one setting's value, or raise BadSetting."""
     if key == "checkin_rotate_seconds":
         return _whole(key, value, 10, 600)
+    if key == "offline_max_lag_hours":
+        return _whole(key, value, 1, 24 * 7)
     if key in ("checkin_opens_before_minutes", "checkin_closes_after_minutes"):
         return _whole(key, value, 0, 24 * 60)
     if key == "scheme_name":

@@ -81,6 +81,7 @@ TEXT_KEYS = (
     "checkin_opens_before_minutes",
     "checkin_closes_after_minutes",
     "monthly_redemption_limit",
+    "offline_max_lag_hours",
 )
 
 

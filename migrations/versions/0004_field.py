@@ -1,0 +1,51 @@
+"""field: offline scans judged once by their key
+
+Revision ID: 0004
+Revises: 0002
+Create Date: 2026-11-29
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "offline_scans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("resident_id", sa.Integer(), nullable=False),
+        sa.Column("checkin_id", sa.Integer(), nullable=False),
+        sa.Column("device_id", sa.String(length=64), nullable=False),
+        sa.Column("scanned_at", sa.DateTime(), nullable=False),
+        sa.Column("outcome", sa.String(length=12), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_offline_scans_actor_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_offline_scans_event_id_events")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resident_id"], ["users.id"], name=op.f("fk_offline_scans_resident_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["checkin_id"], ["checkins.id"], name=op.f("fk_offline_scans_checkin_id_checkins")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_offline_scans")),
+        sa.UniqueConstraint("key", name=op.f("uq_offline_scans_key")),
+    )
+    op.create_index("ix_offline_scans_event", "offline_scans", ["event_id"])
+
+
+def downgrade():
+    op.drop_index("ix_offline_scans_event", table_name="offline_scans")
+    op.drop_table("offline_scans")
