@@ -253,6 +253,14 @@ def ensure_may_manage_person(actor: Actor, person) -> None:
         raise RoleTooHigh()
 
 
+def ensure_may_set_password(actor: Actor, person) -> None:
+    """Set or reset someone's password (a resident without a smartphone, a forgotten one):
+    the admins who manage the person — never their own here (that is the account page's)."""
+    if actor.id == person.id:
+        raise Forbidden()
+    ensure_may_manage_person(actor, person)
+
+
 def ensure_may_see_card(actor: Actor, person) -> None:
     """A resident's own QR card, or anyone who may see the person."""
     ensure_may_see_person(actor, person)

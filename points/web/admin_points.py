@@ -10,17 +10,18 @@ from points.admin import adjustments
 from points.admin import audit as audit_log
 from points.auth import require
 from points.edge import status_for
-from points.errors import REFUSALS, DomainError, NotFound
+from points.errors import N_, REFUSALS, DomainError, Msgid, NotFound
 from points.extensions import db
 from points.i18n import translate
 from points.models import Account, Transfer, User
-from points.people import find_person, person_for
+from points.people import person_for
+from points.people.search import search_people
 from points.web.admin_common import chosen_village, form_int
 
 bp = Blueprint("admin_points", __name__, url_prefix="/admin")
 
 
-def _page(resident: User | None, status: int = 200):
+def _page(resident: User | None, status: int = 200, choices: list | None = None):
     village_id = resident.village_id if resident else chosen_village()
     recent = audit_log.search(
         db.session,
@@ -31,6 +32,7 @@ def _page(resident: User | None, status: int = 200):
     return render_template(
         "admin/adjust.html",
         resident=resident,
+        choices=choices or [],
         rules=adjustments.rules_for(db.session, village_id) if village_id else [],
         recent=recent.rows,
         form=request.form,
@@ -42,13 +44,19 @@ def _page(resident: User | None, status: int = 200):
 def adjust():
     """Pick a resident, then a rule (见义勇为 +50, 私拉电线 −10 …) or an amount and reason."""
     resident = None
-    wanted = request.values.get("resident_id") or request.values.get("resident")
-    if wanted:
-        try:
-            resident = find_person(db.session, current_user, wanted)
-        except NotFound as error:
-            flash(error.message, "error")
+    raw_id = (request.values.get("resident_id") or "").strip()
+    picked = int(raw_id) if raw_id.isdigit() else None  # our own links, never typed text
+    wanted = (request.values.get("resident") or "").strip()
+    if picked is not None:
+        resident = person_for(db.session, current_user, picked)
+    elif wanted:
+        found = search_people(db.session, current_user, wanted)
+        if not found:
+            flash(NotFound(what=Msgid(N_("符合条件的村民"))).message, "error")
             return _page(None, 404)
+        if len(found) > 1:
+            return _page(None, choices=found)
+        resident = found[0]
     if request.method == "GET" or resident is None:
         return _page(resident)
     form = request.form
