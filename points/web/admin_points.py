@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from points import policy
-from points.admin import adjustments
+from points.admin import adjustments, audit_words
 from points.admin import audit as audit_log
 from points.auth import require
 from points.edge import status_for
@@ -19,6 +19,7 @@ from points.people.search import search_people
 from points.web.admin_common import chosen_village, form_int
 
 bp = Blueprint("admin_points", __name__, url_prefix="/admin")
+CHECKINS_PER_PAGE = 30
 
 
 def _page(resident: User | None, status: int = 200, choices: list | None = None):
@@ -34,7 +35,7 @@ def _page(resident: User | None, status: int = 200, choices: list | None = None)
         resident=resident,
         choices=choices or [],
         rules=adjustments.rules_for(db.session, village_id) if village_id else [],
-        recent=recent.rows,
+        recent=audit_words.lines(db.session, recent.rows),
         form=request.form,
     ), status
 
@@ -110,15 +111,28 @@ def checkins():
 
 def _checkins_page(resident_id: int | None, status: int = 200):
     resident = person_for(db.session, current_user, resident_id) if resident_id else None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    q = (request.args.get("q") or "").strip()[:64]
     rows = adjustments.checkins_to_review(
         db.session,
         current_user,
         resident_id=resident_id,
         village_id=None if resident_id else chosen_village(),
+        limit=CHECKINS_PER_PAGE + 1,
+        offset=(page - 1) * CHECKINS_PER_PAGE,
+        text=q,
     )
+    more = len(rows) > CHECKINS_PER_PAGE
+    rows = rows[:CHECKINS_PER_PAGE]
     reversed_ids = adjustments.reversed_checkin_ids(db.session, [c.id for c, _t, _n in rows])
     return render_template(
-        "admin/checkins.html", rows=rows, reversed_ids=reversed_ids, resident=resident
+        "admin/checkins.html",
+        rows=rows,
+        reversed_ids=reversed_ids,
+        resident=resident,
+        q=q,
+        page=page,
+        more=more,
     ), status
 
 
