@@ -39,6 +39,8 @@ PAGES: dict[str, list[str]] = {
         "/admin/shop/queue",
         "/admin/shop/handover",
         "/admin/shop/rewards",
+        "/admin/shop/rewards/{reward}",
+        "/admin/shop/stock",
         "/admin/residents/",
         "/admin/residents/{resident}",
         "/admin/residents/new",
