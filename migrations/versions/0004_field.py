@@ -1,4 +1,4 @@
-"""field: offline scans judged once by their key
+"""field: offline scans judged once by their key; 代办 sessions
 
 Revision ID: 0004
 Revises: 0002
@@ -44,8 +44,28 @@ def upgrade():
         sa.UniqueConstraint("key", name=op.f("uq_offline_scans_key")),
     )
     op.create_index("ix_offline_scans_event", "offline_scans", ["event_id"])
+    op.create_table(
+        "acting_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=False),
+        sa.Column("resident_id", sa.Integer(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=False),
+        sa.Column("ends_at", sa.DateTime(), nullable=False),
+        sa.Column("ended_at", sa.DateTime(), nullable=True),
+        sa.Column("end_reason", sa.String(length=12), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_acting_sessions_actor_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resident_id"], ["users.id"], name=op.f("fk_acting_sessions_resident_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_acting_sessions")),
+    )
+    op.create_index("ix_acting_sessions_actor", "acting_sessions", ["actor_id"])
 
 
 def downgrade():
+    op.drop_index("ix_acting_sessions_actor", table_name="acting_sessions")
+    op.drop_table("acting_sessions")
     op.drop_index("ix_offline_scans_event", table_name="offline_scans")
     op.drop_table("offline_scans")

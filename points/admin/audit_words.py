@@ -47,6 +47,9 @@ SENTENCES = {
     "redemption.reject": N_("%(actor)s 驳回了兑换申请（%(target)s）"),
     "redemption.cancel": N_("%(actor)s 取消了兑换申请（%(target)s）"),
     "redemption.fulfil": N_("%(actor)s 核销了兑换（%(target)s）"),
+    "proxy.start": N_("%(actor)s 开始为 %(target)s 代办"),
+    "proxy.redeem": N_("%(actor)s 为 %(target)s 代办兑换"),
+    "proxy.end": N_("%(actor)s 结束为 %(target)s 代办"),
 }
 UNKNOWN_SENTENCE = N_("%(actor)s：%(action)s（%(target)s）")
 
@@ -75,8 +78,12 @@ FIELDS = {
     "role": N_("角色"),
     "created": N_("新增人数"),
     "staff_ids": N_("网格员"),
+    "reward": N_("奖品"),
+    "until": N_("有效至"),
+    "why": N_("结束原因"),
 }
 VALUES = {True: N_("是"), False: N_("否"), None: "—"}
+WORDS = {"done": N_("办完"), "logout": N_("退出登录"), "expired": N_("超过 10 分钟")}
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ def _plain(value: Any) -> str:
         return "、".join(_plain(v) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{k}: {_plain(v)}" for k, v in value.items())
-    return str(value)
+    return WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def fields_of(before: Any, after: Any) -> list[Field]:

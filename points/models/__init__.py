@@ -2,7 +2,7 @@
 
 from points.models.base import Base, utcnow
 from points.models.events import Checkin, Event, EventCategory
-from points.models.field import OfflineScan
+from points.models.field import ActingSession, OfflineScan
 from points.models.ledger import Account, LedgerHead, Transfer
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
@@ -12,6 +12,7 @@ from points.models.standings import EarnedTotal, Participation
 
 __all__ = [
     "Account",
+    "ActingSession",
     "AuditEntry",
     "Base",
     "Checkin",

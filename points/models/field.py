@@ -29,3 +29,20 @@ class OfflineScan(Base):
     scanned_at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(String(12))  # awarded | already
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActingSession(Base):
+    """代办: a grid worker acting for a resident who is present, for a few minutes.
+
+    Every action taken in it is audited as done by `actor_id` for `resident_id`."""
+
+    __tablename__ = "acting_sessions"
+    __table_args__ = (Index("ix_acting_sessions_actor", "actor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ends_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(12))  # done | logout | expired

@@ -29,8 +29,12 @@ def search_people(
     limit: int = 20,
     active_only: bool = False,
     village_id: int | None = None,
+    village_wide: bool = False,
 ) -> list[User]:
-    """People the viewer may see whose name holds `text`, or whose phone is or ends with it."""
+    """People the viewer may see whose name holds `text`, or whose phone is or ends with it.
+
+    `village_wide`: a grid worker's whole village (for those who come to them in person: a
+    check-in, 代办), not only their grids."""
     text = (text or "").strip()[:MAX_TEXT]
     if not text:
         return []
@@ -39,11 +43,11 @@ def search_people(
         wanted = User.phone == digits if len(digits) >= 11 else User.phone.like(f"%{digits}")
     else:
         wanted = User.name.like(f"%{text}%")
-    query = select(User).where(
-        wanted,
-        User.village_id.is_not(None),
-        policy.within(viewer, village=User.village_id, town=User.town_id, grid=User.grid_id),
-    )
+    if village_wide:
+        scope = policy.people_to_check_in(viewer, village=User.village_id, town=User.town_id)
+    else:
+        scope = policy.within(viewer, village=User.village_id, town=User.town_id, grid=User.grid_id)
+    query = select(User).where(wanted, User.village_id.is_not(None), scope)
     if active_only:
         query = query.where(User.active.is_(True))
     if village_id is not None:

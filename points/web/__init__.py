@@ -25,6 +25,7 @@ BLUEPRINT_MODULES = [
     "points.web.checkin",
     "points.web.board",
     "points.web.field",
+    "points.web.acting",
 ]
 
 

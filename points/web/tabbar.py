@@ -1,8 +1,8 @@
 """The phone's bottom tab bar: four places each role goes to every day.
 
 Residents: my points (with unread notices), events, the shop, my card. Grid workers: their
-events, the dashboard, the leaderboard, my points. Admins: the dashboard, the redemption queue,
-residents, events. Everyone else: home, events, the leaderboard, log in.
+events, 代办 (acting for a resident), the dashboard, my points. Admins: the dashboard, the
+redemption queue, residents, events. Everyone else: home, events, the leaderboard, log in.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ TABS: dict[str, list[tuple[str, str, str]]] = {  # role → (endpoint, label msg
     ],
     "staff": [
         ("events.manage", N_("我的活动"), "📅"),
+        ("acting.index", N_("代办"), "🤝"),
         ("admin_dashboard.index", N_("管理台"), "📊"),
-        ("board.leaderboard", N_("排行榜"), "🏆"),
         ("auth.my_points", N_("我的积分"), "⭐"),
     ],
     "admin": [

@@ -31,6 +31,7 @@ PAGES: dict[str, list[str]] = {
         "/events/{event}",
         "/events/{event}/scan",
         "/events/{event}/manual?q=张",
+        "/act/?q=张",
         "/admin/",
         "/me",
     ],
