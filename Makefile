@@ -40,11 +40,8 @@ translations: venv
 run: venv translations
 	@FLASK_APP=wsgi $(BIN)/flask init-db
 	@FLASK_APP=wsgi $(BIN)/flask seed-demo --if-empty
-	@echo ""
-	@echo "平安积分已启动 · Ping'an Points is running: http://127.0.0.1:$(PORT)"
-	@FLASK_APP=wsgi $(BIN)/flask demo-logins
-	@echo ""
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@echo "starting · 正在启动 …"
+	@PORT=$(PORT) $(BIN)/gunicorn --config python:points.gunicorn_run --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: venv system-deps translations
 	$(BIN)/ruff check $(RUFF_PATHS)

@@ -48,6 +48,9 @@ def load(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") == "1",
         "UPLOAD_MAX_BYTES": int(env.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),
+        # Assets are kept by phones for an hour: a repeat visit on a weak network fetches
+        # the page alone (the offline app keeps them longer, in its service worker).
+        "SEND_FILE_MAX_AGE_DEFAULT": int(env.get("STATIC_MAX_AGE", 3600)),
         "BABEL_DEFAULT_LOCALE": "zh",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "DISPLAY_TIMEZONE": "Asia/Shanghai",

@@ -266,6 +266,22 @@ def ensure_may_manage_person(actor: Actor, person) -> None:
         raise RoleTooHigh()
 
 
+def ensure_may_set_password(actor: Actor, person) -> None:
+    """Set or reset someone's password (a resident without a smartphone, a forgotten one):
+    the admins who manage the person — never their own here (that is the account page's)."""
+    if actor.id == person.id:
+        raise Forbidden()
+    ensure_may_manage_person(actor, person)
+
+
+def ensure_may_act_for(actor: Actor, person) -> None:
+    """代办: grid workers (for their village, as at check-ins) and admins (their subtree) act
+    for a resident who is present — never for themselves or for another official."""
+    if actor.id == person.id or not is_staff(actor) or person.role != Role.RESIDENT:
+        raise Forbidden()
+    _ensure_village_scope(actor, place_of(person))  # grid workers: their whole village
+
+
 def ensure_may_see_card(actor: Actor, person) -> None:
     """A resident's own QR card, or anyone who may see the person."""
     ensure_may_see_person(actor, person)

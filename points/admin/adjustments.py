@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from points import ledger, policy, rules
@@ -285,9 +285,12 @@ def checkins_to_review(
     resident_id: int | None = None,
     village_id: int | None = None,
     limit: int = 100,
+    offset: int = 0,
+    text: str | None = None,
 ) -> list:
     """Recent check-ins (one resident's, one village's, or the reader's whole scope), newest
-    first, as (checkin, event title, resident name)."""
+    first, as (checkin, event title, resident name); `text` finds a resident's name, phone or
+    phone ending, or an event's title."""
     query = (
         select(Checkin, Event.title, User.name)
         .join(Event, Event.id == Checkin.event_id)
@@ -305,4 +308,12 @@ def checkins_to_review(
         query = query.where(policy.within(viewer, village=Checkin.village_id))
         if village_id is not None:
             query = query.where(Checkin.village_id == village_id)
-    return session.execute(query.order_by(Checkin.id.desc()).limit(limit)).all()
+    text = (text or "").strip()[:64]
+    if text:
+        digits = text.replace(" ", "")
+        if digits.isdigit():
+            query = query.where(User.phone.like(f"%{digits}"))
+        else:
+            query = query.where(or_(User.name.like(f"%{text}%"), Event.title.like(f"%{text}%")))
+    query = query.order_by(Checkin.id.desc()).limit(limit).offset(offset)
+    return session.execute(query).all()

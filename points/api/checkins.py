@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
-from flask import Response
+from flask import Response, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import checkin, policy
-from points.api.common import PageArgs, idempotent
+from points.api.common import IDEMPOTENCY_HEADER, PageArgs, idempotent
 from points.auth import login_required, require
-from points.checkin import CheckinResult
+from points.checkin import CheckinResult, offline
+from points.errors import InvalidInput
 from points.extensions import db
 from points.people.cards import card_holder, card_token
 from points.qr import qr_svg
@@ -29,6 +32,12 @@ class SelfCheckinIn(ma.Schema):
 class StaffCheckinIn(ma.Schema):
     card_token = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=500))
     resident_id = ma.fields.Integer(strict=True, load_default=None)
+    scanned_at = ma.fields.AwareDateTime(
+        load_default=None,
+        default_timezone=UTC,
+        metadata={"description": "when a scan made offline was made; needs an Idempotency-Key"},
+    )
+    device_id = ma.fields.String(load_default="", validate=ma.validate.Length(max=64))
 
     @ma.validates_schema
     def one_of(self, data, **_kwargs) -> None:
@@ -103,8 +112,26 @@ def self_checkin(body):
 @blp.response(201, CheckinOut)
 @blp.alt_response(200, schema=CheckinOut, description="already checked in")
 def staff_checkin(body, event_id):
-    """Staff check a resident in by card (`card_token`) or by hand (`resident_id`)."""
-    if body["card_token"] is not None:
+    """Staff check a resident in by card (`card_token`) or by hand (`resident_id`).
+
+    A scan made offline also sends `scanned_at` and `device_id` with an Idempotency-Key: it
+    is judged at `scanned_at`, once, however often it is uploaded."""
+    if body["scanned_at"] is not None:
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+        if not key:
+            raise InvalidInput("离线扫码上传需要 Idempotency-Key。")
+        result = offline.check_in_offline(
+            db.session,
+            secret(),
+            event_id=event_id,
+            actor=current_user,
+            key=key,
+            scanned_at=body["scanned_at"].astimezone(UTC).replace(tzinfo=None),
+            device_id=body["device_id"],
+            card_token=body["card_token"],
+            resident_id=body["resident_id"],
+        )
+    elif body["card_token"] is not None:
         result = checkin.check_in_with_card(
             db.session,
             secret(),

@@ -12,7 +12,7 @@ from points.auth import require
 from points.errors import UnknownAccount
 from points.extensions import db
 from points.models import Role, User
-from points.people import NewPerson, create_person, person_for, roster
+from points.people import NewPerson, create_person, passwords_set, person_for, roster
 
 blp = Blueprint("api_residents", __name__, description="Residents (admins)")
 
@@ -146,3 +146,21 @@ def _with_balance(person: User) -> dict:
     except UnknownAccount:  # town and city admins have no account
         data.update(balance=0, available=0)
     return data
+
+
+class PasswordIn(ma.Schema):
+    password = ma.fields.String(load_default=None, validate=ma.validate.Length(min=6, max=64))
+
+
+class PasswordOut(ma.Schema):
+    password = ma.fields.String()
+
+
+@blp.route("/residents/<int:resident_id>/password", methods=["POST"])
+@require(policy.ensure_admin)
+@blp.arguments(PasswordIn)
+@blp.response(200, PasswordOut)
+def set_password(body, resident_id):
+    """Set or reset a person's password (generated when absent); the answer shows it once."""
+    password = passwords_set.set_password(db.session, current_user, resident_id, body["password"])
+    return {"password": password}

@@ -101,6 +101,7 @@ def level_for(points: int, levels: Sequence[Level] = DEFAULT_LEVELS) -> dict:
         "name_en": name_en,
         "threshold": threshold,
         "next_name": following[1] if following else None,
+        "next_name_en": following[2] if following else None,
         "points_to_next": following[0] - points if following else None,
     }
 

@@ -2,6 +2,7 @@
 
 from points.models.base import Base, utcnow
 from points.models.events import Checkin, Event, EventCategory
+from points.models.field import ActingSession, OfflineScan
 from points.models.ledger import Account, LedgerHead, Transfer
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
@@ -13,6 +14,7 @@ from points.models.year import ExpiryWarning
 
 __all__ = [
     "Account",
+    "ActingSession",
     "AuditEntry",
     "Base",
     "CapUsage",
@@ -27,6 +29,7 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerHead",
     "Notice",
+    "OfflineScan",
     "Participation",
     "Redemption",
     "Reward",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from points import ledger, policy
 from points.admin import audit
 from points.db import write_transaction
-from points.errors import N_, InvalidInput, Msgid, NotFound, PhoneTaken
+from points.errors import InvalidInput, NotFound, PhoneTaken
 from points.models import Household, Role, User, grid_staff
 from points.models.people import ROLES
 from points.people.passwords import hash_password, password_matches
@@ -211,18 +211,11 @@ def get_person(session: Session, user_id: int) -> User:
 
 
 def find_person(session: Session, viewer: User, text: str) -> User:
-    """The person a reader means by a phone number (or an id), if they may see them."""
-    text = (text or "").strip()
-    if len(text) >= 11:
-        person = session.scalar(select(User).where(User.phone == normalise_phone(text)))
-        if person is None:
-            raise NotFound(what=Msgid(N_("这个手机号的村民")))
-    elif text.isdigit():
-        person = get_person(session, int(text))
-    else:
-        raise NotFound(what=Msgid(N_("村民（请填手机号）")))
-    policy.ensure_may_see_person(viewer, person)
-    return person
+    """The one person a reader means by a name, a phone or a phone's last digits — never an
+    id — among the people they may see."""
+    from points.people.search import find_one
+
+    return find_one(session, viewer, text)
 
 
 def person_for(session: Session, viewer: User, user_id: int) -> User:

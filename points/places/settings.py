@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "refuse_awards_over_budget": False,
     # When unspent points expire (points.year.rule): none, year_end or rolling.
     "expiry": {"mode": "none"},
+    "offline_max_lag_hours": 24,
 }
 CITY_SCOPE = "city"
 
@@ -129,6 +130,7 @@ LABELS = {
     "point_value_yuan": N_("每分折合人民币（元）"),
     "refuse_awards_over_budget": N_("超出预算后停止发放积分"),
     "expiry": N_("积分有效期"),
+    "offline_max_lag_hours": N_("离线扫码最迟多少小时内上传"),
 }
 
 
@@ -155,6 +157,8 @@ def clean_value(key: str, value: Any) -> Any:
     """Check and normalise one setting's value, or raise BadSetting."""
     if key == "checkin_rotate_seconds":
         return _whole(key, value, 10, 600)
+    if key == "offline_max_lag_hours":
+        return _whole(key, value, 1, 24 * 7)
     if key in ("checkin_opens_before_minutes", "checkin_closes_after_minutes"):
         return _whole(key, value, 0, 24 * 60)
     if key == "scheme_name":

@@ -25,15 +25,19 @@ BLUEPRINT_MODULES = [
     "points.web.checkin",
     "points.web.board",
     "points.web.rules",
+    "points.web.field",
+    "points.web.acting",
 ]
 
 
 def init_app(app: Flask) -> None:
-    from points.web import nav, page_town
+    from points.web import nav, page_town, tabbar, words
 
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(name).bp)
     nav.init_app(app)
+    tabbar.init_app(app)
+    words.init_app(app)
     page_town.init_app(app)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["mask_name"] = mask_name

@@ -10,7 +10,7 @@ from points.board import standing
 from points.errors import UnknownAccount
 from points.extensions import db, limiter
 from points.i18n import translate
-from points.people import authenticate
+from points.people import authenticate, notices
 from points.year import settlement
 
 bp = Blueprint("auth", __name__)
@@ -24,9 +24,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_for(user) -> str:
-    if user.is_staff:
-        return url_for("auth.my_points")
-    return url_for("auth.my_points")
+    """Staff land on their events, admins on the dashboard, residents on their points."""
+    from points.web.tabbar import landing_for
+
+    return landing_for(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,6 +71,13 @@ def my_points():
     except UnknownAccount:
         pass
     expiring = settlement.expiring_for(db.session, current_user)
+    unread = [n for n in notices.recent(db.session, current_user.id, limit=10) if not n.read_at]
     return render_template(
-        "my_points.html", info=info, lines=lines, page=page, total=total, expiring=expiring
+        "my_points.html",
+        info=info,
+        lines=lines,
+        page=page,
+        total=total,
+        expiring=expiring,
+        unread=unread,
     )

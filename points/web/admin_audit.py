@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from points import ledger, policy
 from points.admin import audit as audit_log
+from points.admin import audit_words
 from points.admin.reports import parse_day
 from points.auth import require
 from points.errors import N_, REFUSALS, DomainError
@@ -37,6 +38,15 @@ ACTION_LABELS = {
 }
 
 
+def _action_label(action: str) -> str:
+    """An action's name for the filter: its label, else its sentence without the people."""
+    if action in ACTION_LABELS:
+        return translate(ACTION_LABELS[action])
+    if action in audit_words.SENTENCES:
+        return translate(audit_words.SENTENCES[action], actor="", target="").strip(" （）()")
+    return action
+
+
 @bp.route("/audit")
 @require(policy.ensure_admin)
 def audit():
@@ -56,6 +66,7 @@ def audit():
     return render_template(
         "admin/audit.html",
         found=found,
+        lines=audit_words.lines(db.session, found.rows),
         flt=flt,
         page=page,
         per_page=PER_PAGE,
@@ -63,7 +74,7 @@ def audit():
         village_id=village_id,
         actions=audit_log.actions(db.session),
         actors=audit_log.actors(db.session, current_user),
-        action_label=lambda a: translate(ACTION_LABELS[a]) if a in ACTION_LABELS else a,
+        action_label=_action_label,
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 
@@ -83,6 +94,7 @@ TEXT_KEYS = (
     "monthly_redemption_limit",
     "points_budget_year",
     "point_value_yuan",
+    "offline_max_lag_hours",
 )
 
 

@@ -6,21 +6,23 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from points import policy
-from points.admin import adjustments
+from points.admin import adjustments, audit_words
 from points.admin import audit as audit_log
 from points.auth import require
 from points.edge import status_for
-from points.errors import REFUSALS, DomainError, NotFound
+from points.errors import N_, REFUSALS, DomainError, Msgid, NotFound
 from points.extensions import db
 from points.i18n import translate
 from points.models import Account, Transfer, User
-from points.people import find_person, person_for
+from points.people import person_for
+from points.people.search import search_people
 from points.web.admin_common import chosen_village, form_int
 
 bp = Blueprint("admin_points", __name__, url_prefix="/admin")
+CHECKINS_PER_PAGE = 30
 
 
-def _page(resident: User | None, status: int = 200):
+def _page(resident: User | None, status: int = 200, choices: list | None = None):
     village_id = resident.village_id if resident else chosen_village()
     recent = audit_log.search(
         db.session,
@@ -31,8 +33,9 @@ def _page(resident: User | None, status: int = 200):
     return render_template(
         "admin/adjust.html",
         resident=resident,
+        choices=choices or [],
         rules=adjustments.rules_for(db.session, village_id) if village_id else [],
-        recent=recent.rows,
+        recent=audit_words.lines(db.session, recent.rows),
         form=request.form,
     ), status
 
@@ -42,13 +45,19 @@ def _page(resident: User | None, status: int = 200):
 def adjust():
     """Pick a resident, then a rule (见义勇为 +50, 私拉电线 −10 …) or an amount and reason."""
     resident = None
-    wanted = request.values.get("resident_id") or request.values.get("resident")
-    if wanted:
-        try:
-            resident = find_person(db.session, current_user, wanted)
-        except NotFound as error:
-            flash(error.message, "error")
+    raw_id = (request.values.get("resident_id") or "").strip()
+    picked = int(raw_id) if raw_id.isdigit() else None  # our own links, never typed text
+    wanted = (request.values.get("resident") or "").strip()
+    if picked is not None:
+        resident = person_for(db.session, current_user, picked)
+    elif wanted:
+        found = search_people(db.session, current_user, wanted)
+        if not found:
+            flash(NotFound(what=Msgid(N_("符合条件的村民"))).message, "error")
             return _page(None, 404)
+        if len(found) > 1:
+            return _page(None, choices=found)
+        resident = found[0]
     if request.method == "GET" or resident is None:
         return _page(resident)
     form = request.form
@@ -102,15 +111,28 @@ def checkins():
 
 def _checkins_page(resident_id: int | None, status: int = 200):
     resident = person_for(db.session, current_user, resident_id) if resident_id else None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    q = (request.args.get("q") or "").strip()[:64]
     rows = adjustments.checkins_to_review(
         db.session,
         current_user,
         resident_id=resident_id,
         village_id=None if resident_id else chosen_village(),
+        limit=CHECKINS_PER_PAGE + 1,
+        offset=(page - 1) * CHECKINS_PER_PAGE,
+        text=q,
     )
+    more = len(rows) > CHECKINS_PER_PAGE
+    rows = rows[:CHECKINS_PER_PAGE]
     reversed_ids = adjustments.reversed_checkin_ids(db.session, [c.id for c, _t, _n in rows])
     return render_template(
-        "admin/checkins.html", rows=rows, reversed_ids=reversed_ids, resident=resident
+        "admin/checkins.html",
+        rows=rows,
+        reversed_ids=reversed_ids,
+        resident=resident,
+        q=q,
+        page=page,
+        more=more,
     ), status
 
 

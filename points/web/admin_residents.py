@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,7 +21,7 @@ from points.errors import REFUSALS, DomainError
 from points.extensions import db
 from points.i18n import translate
 from points.models import Role
-from points.people import NewPerson, create_person, importing, person_for, roster
+from points.people import NewPerson, create_person, importing, passwords_set, person_for, roster
 from points.people.cards import card_token
 from points.qr import qr_svg_inline
 from points.web.admin_common import (
@@ -194,6 +195,25 @@ def reissue(user_id: int):
     return redirect(url_for(".cards", ids=person.id))
 
 
+@bp.route("/<int:user_id>/password", methods=["POST"])
+@require(policy.ensure_admin)
+def set_password(user_id: int):
+    """Set or reset a person's password; show it once, on their printable card."""
+    typed = request.form.get("password") or None
+    try:
+        password = passwords_set.set_password(db.session, current_user, user_id, typed)
+    except DomainError as error:
+        if error.category in REFUSALS:
+            raise
+        flash(error.message, "error")
+        return redirect(url_for(".edit", user_id=user_id))
+    answer = make_response(
+        _card_sheets([person_for(db.session, current_user, user_id)], passwords={user_id: password})
+    )
+    answer.headers["Cache-Control"] = "no-store"
+    return answer
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @require(policy.ensure_admin)
 def import_csv():
@@ -230,6 +250,10 @@ def cards():
     ids = [int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()]
     village_id = chosen_village()
     people = roster.people_for_cards(db.session, current_user, village_id=village_id, ids=ids)
+    return _card_sheets(people)
+
+
+def _card_sheets(people: list, passwords: dict | None = None) -> str:
     secret = current_app.config["SECRET_KEY"]
     cards = [
         {
@@ -239,4 +263,6 @@ def cards():
         for person in people
     ]
     sheets = [cards[i : i + 8] for i in range(0, len(cards), 8)]
-    return render_template("admin/cards.html", sheets=sheets, count=len(cards))
+    return render_template(
+        "admin/cards.html", sheets=sheets, count=len(cards), passwords=passwords or {}
+    )

@@ -18,7 +18,9 @@ def home():
     """Show what the scheme is, its numbers and the ledger's head hash."""
     count, head_hash = ledger.head(db.session)
     villages = db.session.scalar(select(func.count()).select_from(Village))
-    residents = db.session.scalar(select(func.count()).select_from(User))
+    residents = db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == "resident")
+    )
     return render_template(
         "home.html", transfers=count, head_hash=head_hash, villages=villages, residents=residents
     )

@@ -47,10 +47,25 @@
     }
   }
 
+  // Without a network (or for a card already on the offline list) the scan is kept on this
+  // phone and uploaded later (offline_queue.js), judged at the time it was scanned.
+  function keep(cardToken) {
+    window.pinganQueue.offer({ card_token: cardToken }).then(function (how) {
+      show("queued", how === "listed" ? root.dataset.msgListed : root.dataset.msgQueued, "");
+      beep(true);
+    });
+  }
+
   function send(cardToken) {
     busy = true;
     scans += 1;
     counter.textContent = scans;
+    var queue = window.pinganQueue;
+    if (queue && (!navigator.onLine || queue.listed({ card_token: cardToken }))) {
+      keep(cardToken);
+      setTimeout(function () { busy = false; }, 1200);
+      return;
+    }
     fetch(postUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -71,7 +86,10 @@
           beep(false);
         }
       })
-      .catch(function () { show("fail", root.dataset.msgFail, ""); beep(false); })
+      .catch(function () {
+        if (queue) keep(cardToken);  // the network went away on the way
+        else { show("fail", root.dataset.msgFail, ""); beep(false); }
+      })
       .finally(function () { setTimeout(function () { busy = false; }, 1200); });
   }
 

@@ -33,7 +33,7 @@ def test_the_qr_svg_decodes_to_a_url_that_checks_a_phone_in_after_logging_in(
     event_id = event.id
     session.commit()
     _login(page, live_server.url, town.staff_a)
-    page.wait_for_url("**/me")
+    page.wait_for_url(lambda url: "/login" not in url)
     answer = page.goto(f"{live_server.url}/api/v1/events/{event_id}/qr.svg")
     assert answer.headers["content-type"].startswith("image/svg+xml")
     svg = answer.text()
@@ -73,7 +73,7 @@ def test_the_live_page_code_decodes_and_the_count_goes_up_without_a_reload(
     session.commit()
     page.set_viewport_size({"width": 1280, "height": 720})  # a projector
     _login(page, live_server.url, town.staff_a)
-    page.wait_for_url("**/me")
+    page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{live_server.url}/events/{event_id}/live")
     png = page.locator("[data-testid=live-qr]").screenshot()
     save_artifact("checkin-live-page.png", page.screenshot())
@@ -84,7 +84,7 @@ def test_the_live_page_code_decodes_and_the_count_goes_up_without_a_reload(
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     resident = phone.new_page()
     _login(resident, live_server.url, town.resident_a2)
-    resident.wait_for_url("**/me")
+    resident.wait_for_url(lambda url: "/login" not in url)
     resident.goto(url)
     resident.click("[data-testid=confirm]")
     assert resident.locator("[data-testid=balance]").inner_text() == "4"
@@ -103,7 +103,7 @@ def test_the_live_page_is_readable_on_a_phone(page, live_server, town, make_even
     session.commit()
     page.set_viewport_size({"width": 360, "height": 740})
     _login(page, live_server.url, town.staff_a)
-    page.wait_for_url("**/me")
+    page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{live_server.url}/events/{event_id}/live")
     box = page.locator("[data-testid=live-qr] svg").bounding_box()
     assert box["width"] >= 280 and box["x"] >= 0 and box["x"] + box["width"] <= 360
@@ -118,7 +118,7 @@ def test_the_scanner_reads_a_printed_card_with_the_vendored_decoder(
     event_id, resident_id = event.id, town.resident_a.id
     session.commit()
     _login(page, live_server.url, town.admin_a)
-    page.wait_for_url("**/me")
+    page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{live_server.url}/events/{event_id}/scan")
     decoded = page.evaluate(
         """async (id) => {
@@ -163,7 +163,7 @@ def test_the_live_page_swaps_in_the_next_code_before_the_old_one_expires(
     page = context.new_page()
     try:
         _login(page, server.url, town.staff_a)
-        page.wait_for_url("**/me")
+        page.wait_for_url(lambda url: "/login" not in url)
         page.goto(f"{server.url}/events/{event_id}/live")
         first = _decode(page.locator("[data-testid=live-qr]").screenshot())
         page.evaluate("window.__marker = 'same page'")
@@ -193,7 +193,7 @@ def test_the_scanner_checks_in_a_card_shown_to_the_camera(
     session.commit()
     with phone_camera_showing(browser, tmp_path, token, size=320) as tab:
         _login(tab, live_server.url, town.admin_a)
-        tab.wait_for_url("**/me")
+        tab.wait_for_url(lambda url: "/login" not in url)
         tab.goto(f"{live_server.url}/events/{event_id}/scan")
         tab.wait_for_function("document.getElementById('scan-result').dataset.kind === 'ok'")
         assert "张三丰" in tab.locator("[data-testid=scan-result]").inner_text()
