@@ -15,6 +15,7 @@ import math
 import re
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, request
 from flask_smorest.arguments import ArgumentsMixin
@@ -255,3 +256,26 @@ def init_url_map(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     app.before_request(check_request)
     app.register_error_handler(OverflowError, _overflow)
+
+
+# --- where a redirect may go ------------------------------------------------------------
+_URL_CONTROLS = re.compile("[\x00-\x1f\x7f]")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path of this site, as a browser would read it; else None.
+
+    Browsers drop tabs and newlines anywhere in a URL, trim spaces and controls at its ends,
+    and read a backslash as a slash, so `/\\t/evil`, `/\\evil` and ` //evil` all leave the
+    site: the check runs on what the browser will see, and any control character refuses
+    the value outright (a CR/LF must never reach a Location header).
+    """
+    if not target or _URL_CONTROLS.search(target) or len(target) > 2000:
+        return None
+    seen = target.strip(" ").replace("\\", "/")
+    if not seen.startswith("/") or seen.startswith("//"):
+        return None
+    parts = urlsplit(seen)
+    if parts.scheme or parts.netloc:
+        return None
+    return seen

@@ -7,19 +7,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from points import ledger
 from points.board import standing
+from points.boundary import safe_next
 from points.errors import UnknownAccount
 from points.extensions import db, limiter
 from points.i18n import translate
 from points.people import authenticate
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only follow same-site paths after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 def home_for(user) -> str:
