@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from points import api, auth, boundary, cli, db, edge, i18n, web  # noqa: F401  (db: hooks)
+    from points import api, auth, boundary, cli, db, edge, i18n, protection, web  # noqa: F401
     from points.extensions import csrf, limiter, migrate
     from points.extensions import db as sqla
     from points.people import passwords
@@ -44,5 +44,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app)
     edge.init_app(app)
     boundary.init_app(app)
+    protection.init_app(app)
     cli.init_app(app)
     return app

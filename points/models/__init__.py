@@ -6,11 +6,13 @@ from points.models.ledger import Account, LedgerHead, Transfer
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
+from points.models.security import AttemptCounter
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
 
 __all__ = [
     "Account",
+    "AttemptCounter",
     "AuditEntry",
     "Base",
     "Checkin",

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from points import ledger
+from points.auth import end_sessions
 from points.board import standing
 from points.boundary import safe_next
 from points.errors import UnknownAccount
@@ -45,6 +46,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_user)
     logout_user()
     return redirect(url_for("public.home"))
 
