@@ -26,13 +26,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from points import api, auth, cli, db, edge, i18n, web  # noqa: F401  (db: engine hooks)
+    from points import api, auth, boundary, cli, db, edge, i18n, protection, web  # noqa: F401
     from points.extensions import csrf, limiter, migrate
     from points.extensions import db as sqla
     from points.people import passwords
 
     if app.config.get("PASSWORD_HASH_METHOD"):
         passwords.configure(app.config["PASSWORD_HASH_METHOD"])
+    boundary.init_url_map(app)
     sqla.init_app(app)
     migrate.init_app(app, sqla, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -42,5 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     web.init_app(app)
     edge.init_app(app)
+    boundary.init_app(app)
+    protection.init_app(app)
     cli.init_app(app)
     return app

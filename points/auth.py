@@ -13,6 +13,7 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import update
 
 from points.extensions import db, login_manager
 from points.models import User
@@ -47,13 +48,29 @@ def user_for_token(token: str) -> User | None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    uid, _, version = user_id.partition(":")
-    if not uid.isdigit():
+    """The session's or remember-me cookie's user, if that login has not ended since.
+
+    The id is `<user>:<token version>:<session version>`: suspending raises the first,
+    logging out the second, and either ends every page session of the user.
+    """
+    parts = user_id.split(":")
+    if len(parts) != 3 or not all(part.isdigit() and len(part) < 10 for part in parts):
         return None
-    user = db.session.get(User, int(uid))
-    if user is None or str(user.token_version) != version or not user.active:
+    user = db.session.get(User, int(parts[0]))
+    if user is None or not user.active or user.get_id() != user_id:
         return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every page session and remember-me cookie of the user (logging out)."""
+    from points.db import write_transaction
+
+    user_id = user.id
+    with write_transaction(db.session):
+        db.session.execute(
+            update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
+        )
 
 
 @login_manager.request_loader

@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from points.protection import COOKIE_SETTINGS
+
 
 def _instance_secret(instance_path: str, name: str) -> str:
     """Return a secret kept in instance/, generating it on first use."""
@@ -55,8 +57,8 @@ def load(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "DISPLAY_TIMEZONE": "Asia/Shanghai",
         "WTF_CSRF_TIME_LIMIT": None,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_HTTPONLY": True,
+        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
+        **COOKIE_SETTINGS,
         # flask-smorest / OpenAPI
         "API_TITLE": "Ping'an Points API",
         "API_VERSION": "v1",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from points.errors import N_, DomainError
@@ -104,10 +104,11 @@ def handle_http_exception(error: HTTPException):
             if field.split(".")[0] in ("_schema", "json", "query", "form", "files", "headers"):
                 field = ""  # not a field of the caller's: say just the problem
             message = translate(N_("输入有误：%(field)s %(problem)s"), field=field, problem=said)
-    response, code = error_response(status, message, errors)
-    headers = data.get("headers") or {}
-    if status == 429 and hasattr(error, "retry_after"):
-        headers = {**headers}
+    body, code = error_response(status, message, errors)
+    response = make_response(body)
+    headers = dict(data.get("headers") or {})
+    if status == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
     for key, value in headers.items():
         response.headers[key] = value
     return response, code
@@ -122,6 +123,12 @@ def handle_database_error(error: SQLAlchemyError):
         return error_response(
             409, message_for_status(409), {"reason": "conflict"}, reason="conflict"
         )
+    if isinstance(error, DataError):
+        # A value the column can't hold (a number out of range, say): the input is wrong,
+        # and a retry would fail the same way.
+        log.warning("data error answered as 422: %s", error.orig)
+        message = translate(N_("数字或日期超出范围。"))
+        return error_response(422, message, {"reason": "out_of_range"})
     log.warning("database error answered as 503: %s", error)
     return error_response(503, message_for_status(503), reason="database_busy")
 

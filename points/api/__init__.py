@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_login import current_user
 from flask_smorest import Api
 
+from points import boundary  # noqa: F401  (its parser, before the blueprints are imported)
 from points.auth import bearer_request
 from points.edge import handle_http_exception
 from points.extensions import csrf

@@ -8,6 +8,7 @@ from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
 from points.models.rules import CapUsage, Rule, RuleBook, RuleBookVersion, RuleVersion
+from points.models.security import AttemptCounter
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
 from points.models.year import ExpiryWarning
@@ -15,6 +16,7 @@ from points.models.year import ExpiryWarning
 __all__ = [
     "Account",
     "ActingSession",
+    "AttemptCounter",
     "AuditEntry",
     "Base",
     "CapUsage",

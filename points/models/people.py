@@ -67,6 +67,8 @@ class User(Base):
     leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     card_version: Mapped[int] = mapped_column(Integer, default=1)
     token_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Raised by logging out: every page session and remember-me cookie of the user ends.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -89,7 +91,7 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.token_version}"
+        return f"{self.id}:{self.token_version}:{self.session_version}"
 
     @property
     def grid_ids(self) -> frozenset[int]:

@@ -6,7 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from points import ledger
+from points.auth import end_sessions
 from points.board import standing
+from points.boundary import safe_next
 from points.errors import UnknownAccount
 from points.extensions import db, limiter
 from points.i18n import translate
@@ -14,13 +16,6 @@ from points.people import authenticate, notices
 from points.year import settlement
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only follow same-site paths after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 def home_for(user) -> str:
@@ -53,6 +48,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_user)
     logout_user()
     return redirect(url_for("public.home"))
 

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from sqlalchemy import func, select
 
 from points import ledger
+from points.boundary import safe_next
 from points.extensions import db
 from points.i18n import LANGUAGES
 from points.models import User, Village
@@ -31,10 +32,15 @@ def switch_language(code: str):
     """Switch the pages to another language and go back where the reader was."""
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.args.get("next") or request.referrer or url_for("public.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    return redirect(target)
+    target = safe_next(request.args.get("next")) or safe_next(_same_site(request.referrer))
+    return redirect(target or url_for("public.home"))
+
+
+def _same_site(referrer: str | None) -> str | None:
+    """The path of a referrer on this site (a browser sends the full URL)."""
+    if not referrer or not referrer.startswith(request.host_url):
+        return None
+    return "/" + referrer[len(request.host_url) :]
 
 
 @bp.route("/healthz")

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from points import ledger
+from points.boundary import safe_next
 from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError, UnknownAccount
 from points.extensions import db
@@ -157,7 +158,7 @@ def cancel(redemption_id: int):
 def read_notices():
     """Mark all my notices read."""
     notices.mark_read(db.session, current_user.id)
-    return redirect(request.form.get("next") or url_for("shop.mine"))
+    return redirect(safe_next(request.form.get("next")) or url_for("shop.mine"))
 
 
 @bp.route("/shop/images/<name>")

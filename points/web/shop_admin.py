@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from points import policy
 from points.auth import require
+from points.boundary import safe_next
 from points.edge import status_for
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
@@ -175,10 +176,7 @@ def _names(ids: set[int]) -> dict[int, str]:
 
 
 def _back_to_queue():
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("shop_admin.queue")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("shop_admin.queue"))
 
 
 @bp.route("/queue/<int:redemption_id>/approve", methods=["POST"])

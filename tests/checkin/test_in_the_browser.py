@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 from support.accounts import PASSWORD
-from support.browser import phone_camera_showing, save_artifact
+from support.browser import phone_camera_showing, save_artifact, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,8 +90,8 @@ def test_the_live_page_code_decodes_and_the_count_goes_up_without_a_reload(
     assert resident.locator("[data-testid=balance]").inner_text() == "4"
     phone.close()
 
-    page.wait_for_function(
-        "document.getElementById('live-count').textContent.trim() === '1'", timeout=10_000
+    wait_until(
+        page, "document.getElementById('live-count').textContent.trim() === '1'", timeout=10_000
     )
     assert "李*" in page.locator("#live-recent").inner_text()
     assert page.evaluate("window.__marker") == "same page"
@@ -139,14 +139,12 @@ def test_the_scanner_reads_a_printed_card_with_the_vendored_decoder(
     assert decoded and decoded.startswith("p")
     page.evaluate("(token) => window.pinganScanCard(token)", decoded)
     result = page.locator("[data-testid=scan-result]")
-    page.wait_for_function(
-        "document.getElementById('scan-result').dataset.kind === 'ok'", timeout=10_000
-    )
+    wait_until(page, "document.getElementById('scan-result').dataset.kind === 'ok'", timeout=10_000)
     assert "张三丰" in result.inner_text() and "+3" in result.inner_text()
     page.wait_for_timeout(1300)  # the scanner's own pause between two scans of one card
     page.evaluate("(token) => window.pinganScanCard(token)", decoded)
-    page.wait_for_function(
-        "document.getElementById('scan-result').dataset.kind === 'already'", timeout=10_000
+    wait_until(
+        page, "document.getElementById('scan-result').dataset.kind === 'already'", timeout=10_000
     )
 
 
@@ -167,7 +165,8 @@ def test_the_live_page_swaps_in_the_next_code_before_the_old_one_expires(
         page.goto(f"{server.url}/events/{event_id}/live")
         first = _decode(page.locator("[data-testid=live-qr]").screenshot())
         page.evaluate("window.__marker = 'same page'")
-        page.wait_for_function(
+        wait_until(
+            page,
             f"document.getElementById('live').dataset.token !== {first.rsplit('/', 1)[1]!r}",
             timeout=12_000,
         )
@@ -195,7 +194,7 @@ def test_the_scanner_checks_in_a_card_shown_to_the_camera(
         _login(tab, live_server.url, town.admin_a)
         tab.wait_for_url(lambda url: "/login" not in url)
         tab.goto(f"{live_server.url}/events/{event_id}/scan")
-        tab.wait_for_function("document.getElementById('scan-result').dataset.kind === 'ok'")
+        wait_until(tab, "document.getElementById('scan-result').dataset.kind === 'ok'")
         assert "张三丰" in tab.locator("[data-testid=scan-result]").inner_text()
     session.rollback()
     rows = session.query(Checkin).filter_by(event_id=event_id, resident_id=resident_id).all()

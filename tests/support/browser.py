@@ -92,3 +92,15 @@ def phone_camera_showing(browser, folder: Path, text: str, *, size: int):
         tab = context.new_page()
         tab.set_default_timeout(15_000)
         yield tab
+
+
+def wait_until(tab, expression: str, timeout: float = 10_000) -> None:
+    """Poll a JavaScript expression until it is true (Playwright's wait_for_function builds
+    its predicate with eval, which the pages' CSP rightly refuses; evaluate is not page script)."""
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not tab.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true after {timeout} ms: {expression}")
+        tab.wait_for_timeout(100)

@@ -21,6 +21,7 @@ GLUE_MODULES = (
     "points.auth",
     "points.cli",
     "points.edge",
+    "points.boundary",
     "points.extensions",
     "points.i18n",
     "points.input_messages",
