@@ -196,6 +196,20 @@ def import_residents_command(path: str) -> None:
     click.echo(f"已导入 {result.created} 位村民 · imported {result.created} residents")
 
 
+@click.command("tick")
+@click.option("--job", default=None, help="run only this job")
+@with_appcontext
+def tick_command(job: str | None) -> None:
+    """Do the work that has come due (postings after 公示, …); idempotent, run every minute."""
+    from points import tick
+    from points.clock import utcnow
+
+    if job is not None and job not in tick.JOBS:
+        raise click.UsageError(f"unknown job {job!r}; jobs: {', '.join(tick.JOBS)}")
+    for name, done in tick.run(db.session, utcnow(), only=job).items():
+        click.echo(f"{name}: {done}")
+
+
 COMMANDS = [
     init_db_command,
     create_admin_command,
@@ -204,6 +218,7 @@ COMMANDS = [
     verify_ledger_command,
     backup_command,
     import_residents_command,
+    tick_command,
 ]
 
 

@@ -1,6 +1,7 @@
 """Tables only: no Flask request, no business rules."""
 
 from points.models.base import Base, utcnow
+from points.models.cases import Case, Objection, Posting
 from points.models.events import Checkin, Event, EventCategory
 from points.models.ledger import Account, LedgerHead, Transfer
 from points.models.people import Household, Role, User
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CapUsage",
+    "Case",
     "Checkin",
     "City",
     "EarnedTotal",
@@ -25,7 +27,9 @@ __all__ = [
     "IdempotencyRecord",
     "LedgerHead",
     "Notice",
+    "Objection",
     "Participation",
+    "Posting",
     "Redemption",
     "Reward",
     "Role",
