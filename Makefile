@@ -44,6 +44,9 @@ run: venv translations
 	@echo "平安积分已启动 · Ping'an Points is running: http://127.0.0.1:$(PORT)"
 	@FLASK_APP=wsgi $(BIN)/flask demo-logins
 	@echo ""
+	@# `points tick` every minute beside the server (postings after 公示, …); stops with it.
+	@( while sleep 60; do FLASK_APP=wsgi $(BIN)/flask tick >/dev/null 2>&1; done ) & ticker=$$!; \
+	trap 'kill $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: venv system-deps translations
