@@ -41,7 +41,10 @@ run: venv translations
 	@FLASK_APP=wsgi $(BIN)/flask init-db
 	@FLASK_APP=wsgi $(BIN)/flask seed-demo --if-empty
 	@echo "starting · 正在启动 …"
-	@PORT=$(PORT) $(BIN)/gunicorn --config python:points.gunicorn_run --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	@# `points tick` every minute beside the server (postings after 公示, expiry, …); stops with it.
+	@( while sleep 60; do FLASK_APP=wsgi $(BIN)/flask tick >/dev/null 2>&1; done ) & ticker=$$!; \
+	trap 'kill $$ticker 2>/dev/null' EXIT INT TERM; \
+	PORT=$(PORT) $(BIN)/gunicorn --config python:points.gunicorn_run --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: venv system-deps translations
 	$(BIN)/ruff check $(RUFF_PATHS)

@@ -220,6 +220,20 @@ def expire_points_command(dry_run: bool) -> None:
     click.echo(f"合计 total: {len(done)} 人 residents, {total} 分 points")
 
 
+@click.command("tick")
+@click.option("--job", default=None, help="run only this job")
+@with_appcontext
+def tick_command(job: str | None) -> None:
+    """Do the work that has come due (postings after 公示, …); idempotent, run every minute."""
+    from points import tick
+    from points.clock import utcnow
+
+    if job is not None and job not in tick.JOBS:
+        raise click.UsageError(f"unknown job {job!r}; jobs: {', '.join(tick.JOBS)}")
+    for name, done in tick.run(db.session, utcnow(), only=job).items():
+        click.echo(f"{name}: {done}")
+
+
 COMMANDS = [
     init_db_command,
     create_admin_command,
@@ -229,6 +243,7 @@ COMMANDS = [
     backup_command,
     import_residents_command,
     expire_points_command,
+    tick_command,
 ]
 
 

@@ -78,7 +78,9 @@ def status_for(error: DomainError) -> int:
 def handle_domain_error(error: DomainError):
     db.session.rollback()
     status = status_for(error)
-    return error_response(status, error.message, {"reason": error.code}, reason=error.code)
+    # A refused transition also says the state it found (e.g. {"status": "approved"}).
+    errors = {"reason": error.code, **getattr(error, "details", {})}
+    return error_response(status, error.message, errors, reason=error.code)
 
 
 def handle_http_exception(error: HTTPException):

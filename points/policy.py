@@ -432,3 +432,56 @@ def villages_within(actor: Actor) -> ColumnElement[bool]:
     if actor.role == Role.TOWN_ADMIN:
         return Village.town_id == actor.town_id
     return Village.id == actor.village_id
+
+
+# --- claims and public notice (公示) -------------------------------------------------------
+class SelfDecision(Forbidden):
+    code = "self_approval"
+    template = N_("不能审核自己的申报，请另一位网格员或管理员处理。")
+
+
+class NotANeighbour(Forbidden):
+    code = "other_village"
+    template = N_("只有本村村民可以对本村的公示提出异议。")
+
+
+class OwnPosting(Forbidden):
+    code = "own_posting"
+    template = N_("不能对自己的公示提出异议。")
+
+
+def ensure_may_claim(actor: Actor) -> None:
+    """Claim points for a rule item done without a QR code: anyone living in a village."""
+    if actor.village_id is None:
+        raise Forbidden(N_("只有登记在村里的人才能申报积分。"))
+
+
+def ensure_may_decide_claim(
+    actor: Actor, place: Place, claimant_id: int, confirm_by: str = "staff"
+) -> None:
+    """Approve or reject a claim: the grid worker of the claimant's grid (when the rule lets
+    grid workers confirm) or an admin over the village; never one's own claim."""
+    if actor.id == claimant_id:
+        raise SelfDecision()
+    if actor.role == Role.STAFF and confirm_by == "staff":
+        ensure_covers(actor, place)
+        return
+    _ensure_admin_over(actor, place)
+
+
+def ensure_may_see_claims(actor: Actor, place: Place) -> None:
+    """The claims queue of a village: its grid workers (their grids') and admins over it."""
+    _ensure_village_scope(actor, place)
+
+
+def ensure_may_object(actor: Actor, place: Place, claimant_id: int) -> None:
+    """Object to a posting: any resident of its village but the claimant."""
+    if actor.village_id is None or actor.village_id != place.village_id:
+        raise NotANeighbour()
+    if actor.id == claimant_id:
+        raise OwnPosting()
+
+
+def ensure_may_decide_objection(actor: Actor, place: Place) -> None:
+    """Uphold or dismiss an objection: admins over the posting's village."""
+    _ensure_admin_over(actor, place)

@@ -29,6 +29,7 @@ BLUEPRINT_MODULES = [
     "points.api.checkins",
     "points.api.leaderboard",
     "points.api.rules",
+    "points.api.cases",
 ]
 
 

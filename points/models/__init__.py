@@ -1,6 +1,7 @@
 """Tables only: no Flask request, no business rules."""
 
 from points.models.base import Base, utcnow
+from points.models.cases import Case, Objection, Posting
 from points.models.events import Checkin, Event, EventCategory
 from points.models.field import ActingSession, OfflineScan
 from points.models.ledger import Account, LedgerHead, Transfer
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CapUsage",
+    "Case",
     "Checkin",
     "City",
     "EarnedTotal",
@@ -32,7 +34,9 @@ __all__ = [
     "LedgerHead",
     "Notice",
     "OfflineScan",
+    "Objection",
     "Participation",
+    "Posting",
     "Redemption",
     "Reward",
     "Role",

@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = [
     "points.web.rules",
     "points.web.field",
     "points.web.acting",
+    "points.web.cases",
 ]
 
 
