@@ -21,7 +21,7 @@ from points import ledger
 from points.clock import local, utcnow
 from points.db import write_transaction
 from points.errors import N_, DomainError, NotFound
-from points.models import Transfer, User
+from points.models import Rule, RuleBook, Transfer, User
 from points.rules import caps as cap_rules
 from points.rules import sql
 from points.rules.caps import CapHit
@@ -32,6 +32,12 @@ class RuleNotInForce(DomainError):
     code = "rule_not_in_force"
     category = "conflict"
     template = N_("“%(rule)s”这条积分规则在 %(day)s 不在现行细则中。")
+
+
+class RuleOfAnotherPlace(DomainError):
+    code = "rule_of_another_place"
+    category = "forbidden"
+    template = N_("这条积分规则不是%(name)s所在村镇的细则。")
 
 
 class UnknownTier(DomainError):
@@ -162,6 +168,15 @@ def award(
     if resident is None or resident.village_id is None:
         raise NotFound(what=f"村民 {resident_id}")
     household_id, village_id, town_id = resident.household_id, resident.village_id, resident.town_id
+    book = session.execute(
+        select(RuleBook.town_id, RuleBook.village_id)
+        .join(Rule, Rule.book_id == RuleBook.id)
+        .where(Rule.id == rule_id)
+    ).first()
+    if book is None:
+        raise NotFound(what=f"积分规则 {rule_id}")
+    if book.town_id != town_id or book.village_id not in (None, village_id):
+        raise RuleOfAnotherPlace(name=resident.name)
     with write_transaction(session):
         if idempotency_key is not None:
             earlier = session.scalar(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
 import pytest
@@ -21,7 +22,17 @@ from support.points import give_points
 from support.world import DOORS, Spot, World
 from werkzeug.test import TestResponse
 
-from points.models import AuditEntry, Checkin, Event, Redemption, Reward, Transfer, User
+from points import rules
+from points.models import (
+    AuditEntry,
+    Checkin,
+    Event,
+    Redemption,
+    Reward,
+    RuleBookVersion,
+    Transfer,
+    User,
+)
 
 
 def person(world: World, spot: Spot, side: str) -> User:
@@ -70,6 +81,24 @@ def my_approved(world: World, spot: Spot, side: str) -> Redemption:
 
 def reversed_checkin(world: World, spot: Spot, side: str) -> int:
     return world.checked_in(spot.people[side], then_reversed=True)
+
+
+def rule_name(world: World, spot: Spot, side: str) -> str:
+    return f"{side}补充条款"
+
+
+def rule_book_from_september(world: World, spot: Spot, side: str) -> str:
+    """The village's additions already have a version in force from 2026-09-01."""
+    if side == "page":
+        rules.publish(
+            world.session,
+            None,
+            village_id=spot.village.id,
+            adoption=rules.Adoption(effective_from=date(2026, 9, 1), body="村民代表大会"),
+            items=[{"code": "extra", "name": "九月条款", "points": 2}],
+        )
+        world.session.commit()
+    return f"{side}补充条款"
 
 
 def _with(doors_of: Callable, **options) -> Callable:
@@ -249,6 +278,22 @@ CASES = [
         "422",
     ),
     Case(
+        "publish a rule book item without points",
+        "village_admin",
+        _with(door.publish_rules_page, points=None),
+        _with(door.publish_rules_api, points=None),
+        rule_name,
+        "422",
+    ),
+    Case(
+        "publish a rule book version before the one in force",
+        "village_admin",
+        door.publish_rules_page,
+        door.publish_rules_api,
+        rule_book_from_september,
+        "409",
+    ),
+    Case(
         "import a phone already taken",
         "village_admin",
         door.import_page,
@@ -261,7 +306,7 @@ CASES = [
 
 def footprint(session) -> dict[str, int]:
     """How many of the things an action may leave behind there are."""
-    counted = (User, Event, Checkin, Redemption, Transfer, AuditEntry)
+    counted = (User, Event, Checkin, Redemption, Transfer, AuditEntry, RuleBookVersion)
     return {
         model.__name__: session.scalar(select(func.count()).select_from(model)) for model in counted
     }

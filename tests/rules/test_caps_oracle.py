@@ -96,7 +96,7 @@ def test_caps_over_random_shanghai_moments_agree_with_an_independent_model(sessi
         .join(RuleBook, RuleBook.id == Rule.book_id)
         .where(Rule.code == code, RuleBook.village_id == town.village_a.id)
     )
-    people = {"a": town.resident_a, "a2": town.resident_a2, "b": town.resident_b}
+    people = {"a": town.resident_a, "a2": town.resident_a2, "b": town.staff_a}
     households = {"a": "GL01-001", "a2": "GL01-001", "b": None}
     used: dict = {}
     for who, wall in awards:

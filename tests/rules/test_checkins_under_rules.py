@@ -86,6 +86,12 @@ def test_a_check_in_over_the_weekly_cap_still_counts_with_no_points_and_says_why
     )
     assert again.status_code == 200 and again.get_json()["already"] is True
     assert again.get_json()["capped_by"]["message"] == "本周巡防积分已达上限 3 次"
+    undo = client.post(
+        f"/api/v1/checkins/{bodies[3]['id']}/reverse",
+        json={"reason": "误签"},
+        headers=auth.headers(town.admin_a),
+    )
+    assert undo.status_code == 409  # nothing was awarded, so nothing to take back
 
 
 def test_an_adjustment_by_rule_answers_with_the_rule_its_version_and_points(

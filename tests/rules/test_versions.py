@@ -97,3 +97,16 @@ def test_a_tiered_rule_awards_the_named_tier_and_a_deduction_takes_points(
     deducted = session.get(Transfer, fine.transfer_id)
     assert deducted.rule_id == book["burning"]
     assert session.scalar(select(Transfer.kind).where(Transfer.id == fine.transfer_id)) == "adjust"
+
+
+def test_a_rule_of_another_villages_book_is_refused(session, town, book):
+    rules.publish(
+        session,
+        None,
+        village_id=town.village_a.id,
+        adoption=rules.Adoption(effective_from=date(2026, 1, 1), body="村民代表大会"),
+        items=[{"code": "own", "name": "本村条款", "points": 2}],
+    )
+    own = rules.rule_for(session, "own", town_id=town.town.id, village_id=town.village_a.id)
+    with pytest.raises(rules.RuleOfAnotherPlace):
+        rules.award(session, rule_id=own.id, resident_id=town.resident_b.id, memo="x")

@@ -306,7 +306,9 @@ def reward_api(d: Doors, reward: Reward, spot: Spot) -> TestResponse:
 RULE_MEETING = {"date": "2026-06-01", "body": "村民代表大会", "votes_for": 30, "votes_against": 0}
 
 
-def publish_rules_page(d: Doors, name: str, spot: Spot) -> TestResponse:
+def publish_rules_page(
+    d: Doors, name: str, spot: Spot, points: int | None = 3, effective: str = "2026-06-01"
+) -> TestResponse:
     """Publish a village's additions through the admin page's form."""
     return d.page.post(
         "/admin/rules",
@@ -314,7 +316,7 @@ def publish_rules_page(d: Doors, name: str, spot: Spot) -> TestResponse:
             "village_id": spot.village.id,
             "town_id": spot.town.id,
             "rows": "1",
-            "effective_from": "2026-06-01",
+            "effective_from": effective,
             "adopted_on": RULE_MEETING["date"],
             "body": RULE_MEETING["body"],
             "votes_for": "30",
@@ -322,20 +324,25 @@ def publish_rules_page(d: Doors, name: str, spot: Spot) -> TestResponse:
             "items-0-code": "extra",
             "items-0-name": name,
             "items-0-kind": "earn",
-            "items-0-points": "3",
+            "items-0-points": "" if points is None else str(points),
             "items-0-unit": "event",
         },
     )
 
 
-def publish_rules_api(d: Doors, name: str, spot: Spot) -> TestResponse:
+def publish_rules_api(
+    d: Doors, name: str, spot: Spot, points: int | None = 3, effective: str = "2026-06-01"
+) -> TestResponse:
+    item = {"code": "extra", "name": name}
+    if points is not None:
+        item["points"] = points
     return d.call(
         "POST",
         "/api/v1/rule-books",
         json={
             "village_id": spot.village.id,
-            "effective_from": "2026-06-01",
+            "effective_from": effective,
             "adopted": RULE_MEETING,
-            "items": [{"code": "extra", "name": name, "points": 3}],
+            "items": [item],
         },
     )
