@@ -225,6 +225,19 @@ def ensure_may_change_settings(actor: Actor, place: Place) -> None:
     _ensure_admin_over(actor, place)
 
 
+# --- the rule book (积分细则) and its budget ------------------------------------------------
+def ensure_may_publish_rules(actor: Actor, book: Place) -> None:
+    """A town's book: its town admin or the city; a village's additions: its admins too."""
+    if book.town_id is None:
+        raise Forbidden()
+    ensure_may_change_settings(actor, book)
+
+
+def ensure_may_see_budget(actor: Actor, place: Place) -> None:
+    """A village's or a town's points budget: admins over it."""
+    _ensure_admin_over(actor, place)
+
+
 # --- people ------------------------------------------------------------------------------
 def ensure_may_see_person(actor: Actor, person) -> None:
     """Themself; staff the people of their grids; admins the people of their subtree."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from points import ledger, policy
+from points import ledger, policy, rules
 from points.admin import audit
 from points.db import write_transaction
 from points.errors import (
@@ -16,7 +18,7 @@ from points.errors import (
     InvalidInput,
     NotFound,
 )
-from points.models import Checkin, Event, Transfer, User
+from points.models import Checkin, Event, Rule, Transfer, User
 from points.people import get_person
 from points.places import settings, village_place
 
@@ -78,6 +80,12 @@ class UnknownRule(DomainError):
     template = N_("本村没有“%(label)s”这条加扣分规则。")
 
 
+class NothingToReverse(DomainError):
+    code = "nothing_to_reverse"
+    category = "conflict"
+    template = N_("这次签到已达积分上限，没有记分，无需撤销。")
+
+
 class AlreadyReversed(DomainError):
     code = "already_reversed"
     category = "conflict"
@@ -85,10 +93,61 @@ class AlreadyReversed(DomainError):
 
 
 def rules_for(session: Session, village_id: int | None) -> list[dict]:
-    """The village's configured award/deduction rules (its own, else its town's): [{label,
-    amount}]."""
-    rules = settings.get(session, "deduction_rules", village_id) or []
-    return [r for r in rules if isinstance(r, dict) and r.get("label") and r.get("amount")]
+    """The rules an admin may adjust by in a village: the rule book's items in force, then
+    the village's configured labels (its own, else its town's): [{label, amount}]."""
+    found: list[dict] = []
+    if village_id is not None:
+        for item in rules.current_items(session, village_id=village_id):
+            if item.tiers or item.points_max is not None or not item.points:
+                continue  # tiers and per-event amounts are chosen on the API
+            amount = -item.points if item.kind == "deduct" else item.points
+            found.append({"label": item.name, "amount": amount, "code": item.code})
+    labels = {r["label"] for r in found}
+    configured = settings.get(session, "deduction_rules", village_id) or []
+    found += [
+        r
+        for r in configured
+        if isinstance(r, dict) and r.get("label") and r.get("amount") and r["label"] not in labels
+    ]
+    return found
+
+
+class CapReached(DomainError):
+    code = "cap_reached"
+    category = "conflict"
+    template = N_("%(message)s，这次没有记分。")
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """An adjustment by rule: its transfer and, under a rule book item, what the rule gave."""
+
+    transfer: Transfer
+    granted: rules.Granted | None = None
+
+    # The transfer's fields, for callers that only need those.
+    id = property(lambda self: self.transfer.id)
+    amount = property(lambda self: self.transfer.amount)
+    memo = property(lambda self: self.transfer.memo)
+    debit_account_id = property(lambda self: self.transfer.debit_account_id)
+    credit_account_id = property(lambda self: self.transfer.credit_account_id)
+
+    def answer(self) -> dict:
+        """The rule, its version, the points and any cap (empty for a configured label)."""
+        return self.granted.answer() if self.granted else {}
+
+
+def _book_rule(session: Session, resident: User, wanted: str):
+    """The rule book's item a label names (its code or its name), in force today."""
+    rule = rules.rule_for(session, wanted, town_id=resident.town_id, village_id=resident.village_id)
+    if rule is not None:
+        return rule
+    for item in rules.current_items(
+        session, town_id=resident.town_id, village_id=resident.village_id
+    ):
+        if wanted in (item.name, item.name_en):
+            return session.get(Rule, item.rule_id)
+    return None
 
 
 def adjust_by_rule(
@@ -98,17 +157,27 @@ def adjust_by_rule(
     resident_id: int,
     rule: str,
     note: str = "",
+    tier: str | None = None,
+    units: int | None = None,
     idempotency_key: str | None = None,
-) -> Transfer:
-    """Award or deduct by one of the village's rules; the rule's label becomes the reason."""
+) -> Adjusted:
+    """Award or deduct by a rule of the rule book (by code or name), or by one of the
+    village's configured labels (setting `deduction_rules`); the rule's name is the reason.
+
+    A rule book item goes through its caps: capped to nothing, it is refused (CapReached)
+    and nothing is written.
+    """
     resident = get_person(session, resident_id)
     policy.ensure_may_adjust(actor, resident)
+    note = str(note or "").strip()[:200]
+    found = _book_rule(session, resident, str(rule or "").strip())
+    if found is not None:
+        return _adjust_under(session, actor, resident, found, note, tier, units, idempotency_key)
     chosen = next((r for r in rules_for(session, resident.village_id) if r["label"] == rule), None)
     if chosen is None:
         raise UnknownRule(label=rule)
-    note = str(note or "").strip()
     reason = f"{chosen['label']}：{note}" if note else chosen["label"]
-    return adjust(
+    moved = adjust(
         session,
         actor=actor,
         resident_id=resident_id,
@@ -116,6 +185,54 @@ def adjust_by_rule(
         reason=reason,
         idempotency_key=idempotency_key,
     )
+    return Adjusted(moved)
+
+
+def _adjust_under(
+    session: Session,
+    actor: User,
+    resident: User,
+    rule: Rule,
+    note: str,
+    tier: str | None,
+    units: int | None,
+    idempotency_key: str | None,
+) -> Adjusted:
+    terms = rules.terms_on(session, rule.id, rules.today())
+    name = terms.name if terms else rule.code
+    reason = f"{name}：{note}" if note else name
+    resident_id, village_id, actor_id = resident.id, resident.village_id, actor.id
+    with write_transaction(session):
+        done = rules.award(
+            session,
+            rule_id=rule.id,
+            resident_id=resident_id,
+            memo=reason,
+            tier=tier,
+            units=units,
+            actor_id=actor_id,
+            idempotency_key=f"adjust:{actor_id}:{idempotency_key}" if idempotency_key else None,
+        )
+        if done.transfer_id is None:
+            hit = done.granted.capped_by
+            raise CapReached(message=hit.message if hit else name)
+        moved = session.get(Transfer, done.transfer_id)
+        audit.record(
+            session,
+            actor_id=actor_id,
+            action="points.adjust",
+            village_id=village_id,
+            target_type="user",
+            target_id=resident_id,
+            after={
+                "amount": done.granted.signed,
+                "reason": reason,
+                "transfer_id": moved.id,
+                "rule": done.granted.terms.code,
+                "rule_version": done.granted.terms.version,
+            },
+        )
+    return Adjusted(moved, done.granted)
 
 
 # --- reversing a mistaken check-in ------------------------------------------------------
@@ -127,6 +244,8 @@ def reverse_checkin(session: Session, *, actor: User, checkin_id: int, reason: s
         if checkin is None:
             raise NotFound(what=f"签到 {checkin_id}")
         policy.ensure_may_adjust(actor, get_person(session, checkin.resident_id))
+        if checkin.transfer_id is None:  # capped: counted, but no points to take back
+            raise NothingToReverse()
         try:
             # The award's own compensating transfer (reference reverse:<award id>): once only.
             moved = ledger.reverse(session, checkin.transfer_id, memo=reason, actor_id=actor.id)

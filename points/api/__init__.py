@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = [
     "points.api.events",
     "points.api.checkins",
     "points.api.leaderboard",
+    "points.api.rules",
 ]
 
 

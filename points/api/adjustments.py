@@ -30,9 +30,18 @@ class AdjustmentIn(ma.Schema):
     rule = ma.fields.String(
         validate=ma.validate.Length(min=1, max=40),
         metadata={
-            "description": "a configured rule's label (见义勇为, 私拉电线 …) instead of "
-            "amount + reason; reason then adds a note"
+            "description": "a rule book item (its code or name: patrol, 露天焚烧 …) or a "
+            "configured label (见义勇为 …) instead of amount + reason; reason then adds a note"
         },
+    )
+    tier = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "for a tiered rule: the tier's name (一般, 较复杂, 重大 …)"},
+    )
+    units = ma.fields.Integer(
+        strict=True,
+        validate=ma.validate.Range(min=1, max=1000),
+        metadata={"description": "for an hourly rule: the hours"},
     )
 
     @ma.validates("amount")
@@ -65,6 +74,16 @@ class ReversalOut(ma.Schema):
 
 class AdjustmentOut(ma.Schema):
     transfer_id = ma.fields.Integer()
+    rule_code = ma.fields.String(metadata={"description": "the rule book item it was made under"})
+    rule_name = ma.fields.String()
+    rule_version = ma.fields.Integer(metadata={"description": "its book's version number"})
+    points = ma.fields.Integer(metadata={"description": "as the rule gave it (after caps)"})
+    capped_by = ma.fields.Dict(
+        metadata={
+            "description": "the cap that trimmed it: {per, period, max_times?, "
+            "max_points?, message}"
+        }
+    )
     resident_id = ma.fields.Integer()
     amount = ma.fields.Integer()
     reason = ma.fields.String()
@@ -88,6 +107,8 @@ def create_adjustment(body):
             resident_id=body["resident_id"],
             rule=body["rule"],
             note=body.get("reason", ""),
+            tier=body.get("tier"),
+            units=body.get("units"),
             idempotency_key=key,
         )
     else:
@@ -101,7 +122,9 @@ def create_adjustment(body):
         )
     account = ledger.resident_account(db.session, body["resident_id"])
     signed = moved.amount if moved.credit_account_id == account.id else -moved.amount
+    under_rule = moved.answer() if "rule" in body else {}
     return {
+        **under_rule,
         "transfer_id": moved.id,
         "resident_id": body["resident_id"],
         "amount": signed,

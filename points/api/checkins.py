@@ -56,6 +56,15 @@ class CheckinOut(ma.Schema):
     method = ma.fields.String()
     checked_in_at = ma.fields.Function(lambda r: r.checked_in_at.isoformat() + "Z")
     already = ma.fields.Boolean()
+    rule_code = ma.fields.String(allow_none=True)
+    rule_version = ma.fields.Integer(allow_none=True)
+    capped_by = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "the cap that held the award back: {per, period, max_times?, "
+            "max_points?, message}; a capped check-in is 201 with points 0"
+        },
+    )
 
 
 class CheckinLine(ma.Schema):

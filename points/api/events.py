@@ -36,6 +36,14 @@ class EventIn(ma.Schema):
         load_default=None,
     )
     category_id = ma.fields.Integer(strict=True, load_default=None)
+    rule_code = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=32),
+        metadata={
+            "description": "the rule book item its awards go under (default: the category's "
+            "code); points must lie within the rule"
+        },
+    )
     village_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
     town_id = ma.fields.Integer(
         strict=True,
@@ -68,6 +76,7 @@ class EventOut(ma.Schema):
     title = ma.fields.String()
     category = ma.fields.Function(lambda e: e.category.code)
     category_name = ma.fields.Function(lambda e: e.category.name_zh)
+    rule_code = ma.fields.Function(lambda e: e.rule.code if e.rule is not None else None)
     town_id = ma.fields.Integer()
     village_id = ma.fields.Integer(allow_none=True)
     starts_at = ma.fields.Function(lambda e: _utc(e.starts_at))
@@ -134,6 +143,7 @@ def form_from(body: dict) -> EventForm:
         title=body["title"],
         category_id=body.get("category_id"),
         category=body.get("category"),
+        rule_code=body.get("rule_code"),
         town_id=body.get("town_id"),
         village_id=body.get("village_id"),
         starts_at=utc_naive(body["starts_at"]),

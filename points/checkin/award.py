@@ -18,7 +18,7 @@ from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from points import ledger, policy
+from points import ledger, policy, rules
 from points.checkin import sql
 from points.checkin.events import ensure_can_run, place_of_event
 from points.checkin.judge import (
@@ -36,6 +36,7 @@ from points.errors import NotFound, UnknownAccount
 from points.ledger import earned
 from points.models import Account, Checkin, Event, User, utcnow
 from points.people.cards import resident_for_card
+from points.rules import budget
 
 
 # --- results ----------------------------------------------------------------------------
@@ -51,6 +52,9 @@ class CheckinResult:
     checked_in_at: datetime
     method: str
     already: bool
+    rule_code: str | None = None
+    rule_version: int | None = None
+    capped_by: dict | None = None  # the cap that held the award back: {per, period, …, message}
 
 
 # --- use cases --------------------------------------------------------------------------
@@ -176,16 +180,32 @@ def award(
     if earlier is not None:
         return _result(session, earlier, event.title, resident.id, resident.name, already=True)
     # Plain values: the write transaction below starts by expiring every loaded object.
-    event_id, points, title = event.id, event.points, event.title
+    event_id, asked, title, rule_id = event.id, event.points, event.title, event.rule_id
     key_version = event.qr_key_version if judge else None
     resident_id, village_id, name = resident.id, resident.village_id, resident.name
     town_id, grid_id = resident.town_id, resident.grid_id
+    household_id = resident.household_id
+    awarded_at = recorded_at or when
     issuance_village = event.village_id or village_id
     account_id, issuance_id = _award_accounts(session, resident_id, issuance_village)
     try:
         with write_transaction(session):
             connection = session.connection()
             _take_place(session, event_id, when, key_version)
+            granted = None
+            if rule_id is not None:
+                granted = rules.grant(
+                    connection,
+                    rule_id=rule_id,
+                    resident_id=resident_id,
+                    household_id=household_id,
+                    at=awarded_at,
+                    asked=asked,
+                    occasion=str(event_id),
+                )
+            points = asked if granted is None else granted.points
+            if points > 0:
+                budget.ensure_within(session, issuance_village, town_id, awarded_at, points)
             checkin_id = connection.scalar(
                 sql.RECORD,
                 {
@@ -196,25 +216,32 @@ def award(
                     "actor_id": actor_id,
                     "points": points,
                     "created_at": stamp,
+                    "rule_version_id": granted.terms.version_id if granted else None,
+                    "capped_by": _capped_words(granted),
                 },
             )
             earned.record_participation(
                 connection, resident_id, village_id, stamp, town_id=town_id, grid_id=grid_id
             )
-            if issuance_id is None:
-                issuance_id = ledger.village_account(session, issuance_village, "issuance").id
-            moved = ledger.transfer(
-                session,
-                debit_id=issuance_id,
-                credit_id=account_id,
-                amount=points,
-                kind="award",
-                memo=title,
-                reference=f"checkin:{checkin_id}",
-                actor_id=actor_id,
-                now=stamp,
-            )
-            connection.execute(sql.LINK_TRANSFER, {"checkin_id": checkin_id, "moved_id": moved.id})
+            if points > 0:  # a capped check-in still counts, with no points
+                if issuance_id is None:
+                    issuance_id = ledger.village_account(session, issuance_village, "issuance").id
+                moved = ledger.transfer(
+                    session,
+                    debit_id=issuance_id,
+                    credit_id=account_id,
+                    amount=points,
+                    kind="award",
+                    memo=title,
+                    reference=f"checkin:{checkin_id}",
+                    actor_id=actor_id,
+                    now=stamp,
+                    rule_id=rule_id if granted else None,
+                    rule_version_id=granted.terms.version_id if granted else None,
+                )
+                connection.execute(
+                    sql.LINK_TRANSFER, {"checkin_id": checkin_id, "moved_id": moved.id}
+                )
             balance = ledger.balance_now(session, account_id)
     except IntegrityError:
         session.rollback()
@@ -233,7 +260,18 @@ def award(
         checked_in_at=stamp,
         method=method,
         already=False,
+        rule_code=granted.terms.code if granted else None,
+        rule_version=granted.terms.version if granted else None,
+        capped_by=granted.capped_by.as_dict() if granted and granted.capped_by else None,
     )
+
+
+def _capped_words(granted: rules.Granted | None) -> str | None:
+    """The cap as stored on the check-in (the source language; shown again on repeats)."""
+    if granted is None or granted.capped_by is None:
+        return None
+    hit = granted.capped_by
+    return (hit.template % hit.params)[:160]
 
 
 def _event(session: Session, event_id: int) -> EventFacts:
@@ -304,6 +342,7 @@ def _result(
         checked_in_at=checkin.created_at,
         method=checkin.method,
         already=already,
+        capped_by={"message": checkin.capped_by} if checkin.capped_by else None,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from points import policy
+from points import policy, rules
 from points.admin import audit
 from points.checkin import codes
 from points.clock import timestamp
@@ -54,6 +54,7 @@ class EventForm:
     checkin_closes_at: datetime | None = None
     town_id: int | None = None  # a town-wide event's town (default: the actor's)
     category: str | None = None  # instead of category_id: its code or its name (治安巡防)
+    rule_code: str | None = None  # the rule its awards are made under (default: the category's)
 
 
 def place_of_event(event: Event) -> Place:
@@ -190,16 +191,60 @@ def _category(session: Session, form: EventForm, town_id: int) -> EventCategory:
     raise InvalidInput("没有这个活动类别：%(code)s", code=wanted)
 
 
+class PointsOutsideRule(DomainError):
+    code = "points_outside_rule"
+    template = N_("积分须符合细则“%(rule)s”：%(allowed)s。")
+
+
+def _category_for_rule(session: Session, code: str, town_id: int) -> str:
+    """An event named by its rule alone files under the category of that code, else the
+    town's first."""
+    found = categories(session, active_only=False, town_id=town_id)
+    same = next((c for c in found if c.code == code), None)
+    chosen = same or (found[0] if found else None)
+    if chosen is None:
+        raise InvalidInput("请选择活动类别。")
+    return chosen.code
+
+
+def _rule(session: Session, code: str, town_id: int, village_id: int | None, named: str):
+    """The rule an event's awards go under, and what it says today (None, None: the town has
+    no rule of that code and none was named — the event awards its own points)."""
+    rule = rules.rule_for(session, code, town_id=town_id, village_id=village_id)
+    if rule is None:
+        if named:
+            raise rules.UnknownRuleCode(code=named)
+        return None, None
+    terms = rules.terms_on(session, rule.id, rules.today())
+    if terms is None:
+        if named:
+            raise rules.UnknownRuleCode(code=named)
+        return None, None
+    if terms.kind != "earn":
+        raise rules.NotAnEarningRule(rule=terms.name)
+    return rule, terms
+
+
 def _clean(session: Session, form: EventForm, town_id: int) -> dict:
     title = (form.title or "").strip()
     if not 1 <= len(title) <= 120:
         raise InvalidInput("活动名称为 1 到 120 个字。")
+    rule_code = (form.rule_code or "").strip()
+    if rule_code and form.category_id is None and not form.category:
+        form.category = _category_for_rule(session, rule_code, town_id)
     category = _category(session, form, town_id)
     if form.ends_at <= form.starts_at:
         raise InvalidInput("结束时间必须晚于开始时间。")
-    points = category.default_points if form.points is None else form.points
+    rule, terms = _rule(session, rule_code or category.code, town_id, form.village_id, rule_code)
+    # A rule carried over from the categories lets each event set its points (the category's
+    # default first); a rule of an adopted book gives its own amount.
+    carried_over = terms is None or terms.points_max is not None
+    standard = category.default_points if carried_over else terms.amount()
+    points = standard if form.points is None else form.points
     if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
         raise InvalidInput("积分为 1 到 %(max)s 之间的整数。", max=MAX_POINTS)
+    if terms is not None and not terms.allows(points):
+        raise PointsOutsideRule(rule=terms.name, allowed=rules.describe_points(terms))
     if form.capacity is not None and (
         isinstance(form.capacity, bool) or not isinstance(form.capacity, int) or form.capacity < 1
     ):
@@ -217,6 +262,7 @@ def _clean(session: Session, form: EventForm, town_id: int) -> dict:
     return {
         "title": title,
         "category_id": category.id,
+        "rule_id": rule.id if rule is not None else None,
         "town_id": town_id,
         "village_id": form.village_id,
         "starts_at": form.starts_at,

@@ -42,6 +42,7 @@ class EventFacts:
     capacity: int | None
     qr_mode: str
     qr_key_version: int
+    rule_id: int | None = None
 
 
 def event_facts(session: Session, event_id: int) -> EventFacts | None:

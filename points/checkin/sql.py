@@ -31,6 +31,7 @@ EVENT_FACTS = (
         events.c.capacity,
         events.c.qr_mode,
         events.c.qr_key_version,
+        events.c.rule_id,
     )
     .select_from(events.outerjoin(villages, villages.c.id == events.c.village_id))
     .where(events.c.id == bindparam("event_id"))
@@ -65,6 +66,7 @@ EARLIER = select(
     checkins.c.points,
     checkins.c.method,
     checkins.c.created_at,
+    checkins.c.capped_by,
 ).where(
     checkins.c.event_id == bindparam("event_id"),
     checkins.c.resident_id == bindparam("resident_id"),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from points.clock import local_now, timestamp, to_utc
 from points.db import write_transaction
+from points.demo.rules import seed_book
 from points.models import EventCategory, Role, Town, User, Village
 from points.people import NewPerson, add_person
 from points.people.passwords import hash_password
@@ -251,6 +252,7 @@ def seed(
     city_admin_id = city_admin.id
     for plan in TOWNS:
         people = _seed_town(session, rng, plan, city_admin, shared, residents_per_village)
+        seed_book(session, people.town.id)
         # A town's history in one transaction: each event and check-in still goes through
         # its use case, without a commit (and, on disk, a sync) after every one.
         with write_transaction(session):

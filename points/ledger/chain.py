@@ -15,9 +15,12 @@ HEAD_ID = 1
 
 
 def canonical(t: Transfer | Row) -> str:
-    """The fields a transfer's hash covers, in a fixed order and encoding."""
-    return json.dumps(
-        [
+    """The fields a transfer's hash covers, in a fixed order and encoding.
+
+    A transfer made under a rule also covers the rule and its version (appended, so the
+    hashes of transfers made before the rule book stay what they were).
+    """
+    fields = [
             t.id,
             t.created_at.isoformat(timespec="microseconds"),
             t.debit_account_id,
@@ -30,10 +33,11 @@ def canonical(t: Transfer | Row) -> str:
             t.idempotency_key,
             t.memo,
             t.actor_id,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+        ]
+    rule_version_id = getattr(t, "rule_version_id", None)
+    if rule_version_id is not None:
+        fields += [t.rule_id, rule_version_id]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
 def chain_hash(prev_hash: str, t: Transfer | Row) -> str:

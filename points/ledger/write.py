@@ -58,6 +58,8 @@ def transfer(
     pending: bool = False,
     now: datetime | None = None,
     earned_as: str | None = None,
+    rule_id: int | None = None,
+    rule_version_id: int | None = None,
 ) -> Transfer:
     """Move `amount` points from the debit to the credit account; `pending` only holds them.
 
@@ -65,6 +67,7 @@ def transfer(
     written. Same key, other fields: IdempotencyConflict. A used reference: DuplicateReference.
     `earned_as` is the kind the transfer counts as for earned points (a reversal counts as
     the kind it reverses, so reversing a redemption refund never adds to "earned").
+    `rule_id`/`rule_version_id`: the rule the transfer is made under (points.rules).
     """
     check_amount(amount)
     if kind not in TRANSFER_KINDS:
@@ -116,6 +119,8 @@ def transfer(
         memo=memo,
         actor_id=actor_id,
         created_at=now or utcnow(),
+        rule_id=rule_id,
+        rule_version_id=rule_version_id,
     )
     # A reversal of a redemption or expiry gives points back but never counts as earned.
     if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):

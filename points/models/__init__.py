@@ -7,6 +7,7 @@ from points.models.ledger import Account, LedgerHead, Transfer
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
+from points.models.rules import CapUsage, Rule, RuleBook, RuleBookVersion, RuleVersion
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
 
@@ -15,6 +16,7 @@ __all__ = [
     "ActingSession",
     "AuditEntry",
     "Base",
+    "CapUsage",
     "Checkin",
     "City",
     "EarnedTotal",
@@ -30,6 +32,10 @@ __all__ = [
     "Redemption",
     "Reward",
     "Role",
+    "Rule",
+    "RuleBook",
+    "RuleBookVersion",
+    "RuleVersion",
     "Setting",
     "StockMovement",
     "Town",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from points.models.base import Base, one_of, utcnow
 from points.models.places import Village
+from points.models.rules import Rule
 
 EVENT_STATUSES = ("draft", "published", "closed", "cancelled")
 QR_MODES = ("rotating", "static")
@@ -57,6 +58,8 @@ class Event(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(120), default="")
     category_id: Mapped[int] = mapped_column(ForeignKey("event_categories.id"))
+    # The rule its awards are made under (its points lie within the rule).
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id"))
     # A town-wide event has no village; every event belongs to a town.
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
@@ -75,6 +78,7 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     category: Mapped[EventCategory] = relationship()
+    rule: Mapped[Rule | None] = relationship()
     village: Mapped[Village | None] = relationship()
 
 
@@ -96,5 +100,8 @@ class Checkin(Base):
     transfer_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("transfers.id"))
     points: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The rule version the award was judged under, and the cap that held it back (0 points).
+    rule_version_id: Mapped[int | None] = mapped_column(ForeignKey("rule_versions.id"))
+    capped_by: Mapped[str | None] = mapped_column(String(160))
 
     event: Mapped[Event] = relationship()

@@ -94,6 +94,10 @@ class Transfer(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     memo: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The rule and the version of its book the transfer was made under (null: before the
+    # rule book, holds and their resolutions, free-text adjustments and corrections).
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id"))
+    rule_version_id: Mapped[int | None] = mapped_column(ForeignKey("rule_versions.id"))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from points import rules
 from points.checkin.categories import ensure_categories
 from points.db import write_transaction
 from points.models import Town, User
@@ -30,4 +31,5 @@ def open_town(
     )
     with write_transaction(session):
         ensure_categories(session, town.id)
+        rules.ensure_default_book(session, town.id)
     return town

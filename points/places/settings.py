@@ -7,6 +7,7 @@ Each stored value belongs to one place, named by `scope`: 'city', 't<town id>' o
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select
@@ -28,6 +29,12 @@ DEFAULTS: dict[str, Any] = {
     "monthly_redemption_limit": None,
     "scheme_name": "平安积分",
     "offline_max_lag_hours": 24,
+    # The budget (积分预算): a village's or a town's own yearly points (never inherited: a
+    # town's budget is not each village's), the yuan a point is worth (inherited), and
+    # whether awards past the budget are refused.
+    "points_budget_year": None,
+    "point_value_yuan": None,
+    "refuse_awards_over_budget": False,
 }
 CITY_SCOPE = "city"
 
@@ -117,6 +124,9 @@ LABELS = {
     "monthly_redemption_limit": N_("每人每月兑换上限（积分）"),
     "scheme_name": N_("积分制名称"),
     "offline_max_lag_hours": N_("离线扫码最迟多少小时内上传"),
+    "points_budget_year": N_("全年积分预算（分）"),
+    "point_value_yuan": N_("每分折合人民币（元）"),
+    "refuse_awards_over_budget": N_("超出预算后停止发放积分"),
 }
 
 
@@ -126,6 +136,17 @@ def _whole(key: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise BadSetting(key=Msgid(LABELS[key]), detail=f"{low}–{high}")
     return value
+
+
+def _yuan(key: str, value: Any) -> str:
+    """A price in yuan, kept as a decimal string (0.1, 0.05): never a float."""
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise BadSetting(key=Msgid(LABELS[key]), detail="0.01–1000") from exc
+    if not amount.is_finite() or not Decimal("0.0001") <= amount <= 1000:
+        raise BadSetting(key=Msgid(LABELS[key]), detail="0.01–1000")
+    return str(amount.normalize() if amount == amount.to_integral() else amount)
 
 
 def clean_value(key: str, value: Any) -> Any:
@@ -141,6 +162,16 @@ def clean_value(key: str, value: Any) -> Any:
         if not 1 <= len(text) <= 40:
             raise BadSetting(key=Msgid(LABELS[key]), detail="1–40")
         return text
+    if key == "points_budget_year":
+        return None if value in (None, "") else _whole(key, value, 1, 1_000_000_000)
+    if key == "point_value_yuan":
+        return None if value in (None, "") else _yuan(key, value)
+    if key == "refuse_awards_over_budget":
+        if isinstance(value, str):
+            value = value.strip().lower() in ("1", "true", "on", "yes", "是")
+        if not isinstance(value, bool):
+            raise BadSetting(key=Msgid(LABELS[key]), detail="true / false")
+        return value
     if key == "monthly_redemption_limit":
         return None if value in (None, "") else _whole(key, value, 1, 1_000_000)
     if key == "level_thresholds":

@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = [
     "points.web.board",
     "points.web.field",
     "points.web.acting",
+    "points.web.rules",
 ]
 
 

@@ -93,6 +93,8 @@ TEXT_KEYS = (
     "checkin_closes_after_minutes",
     "monthly_redemption_limit",
     "offline_max_lag_hours",
+    "points_budget_year",
+    "point_value_yuan",
 )
 
 

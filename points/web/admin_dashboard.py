@@ -11,6 +11,7 @@ from points.auth import require
 from points.errors import N_
 from points.extensions import db
 from points.i18n import translate
+from points.rules import budget as budgets
 from points.web import charts, nav
 from points.web.admin_common import chosen_place, picker
 
@@ -39,9 +40,15 @@ def index():
             (translate("参与人数"), [p.participants for p in board.series]),
         ],
     )
+    budget = None
+    if place.town_id is not None and policy.allows(
+        policy.ensure_may_see_budget, current_user, place
+    ):
+        budget = budgets.figures(db.session, place)
     return render_template(
         "admin/dashboard.html",
         board=board,
+        budget=budget,
         town_figures=towns,
         **picker(place),
         checkin_chart=checkin_chart,

@@ -268,6 +268,8 @@ def manual(event_id: int):
                     name=result.resident_name,
                     points=result.points,
                 )
+                if result.capped_by:
+                    message = f"{message} {result.capped_by['message']}"
                 flash(message, "success")
             return redirect(
                 url_for("events.manual", event_id=event.id, q=request.form.get("q", ""))

@@ -67,6 +67,7 @@ ADMIN_AREA_BLUEPRINTS = {
     "shop_admin",
 }
 STAFF_EVENT_PAGES = {
+    "rules.publish",
     "events.manage",
     "events.new",
     "events.edit",

@@ -28,7 +28,7 @@ from werkzeug.test import TestResponse
 
 from points import ledger
 from points.db import write_transaction
-from points.models import Checkin, Event, Redemption, Reward, User
+from points.models import Checkin, Event, Redemption, Reward, RuleVersion, User
 
 # One character a spot, in SPOTS order: own grid, own village, other village, other town.
 KINDS = {"+": "done", "3": "403", "4": "404", "9": "409", "2": "422"}
@@ -74,6 +74,15 @@ def pending(world: World, spot: Spot, side: str) -> Redemption:
 
 def approved(world: World, spot: Spot, side: str) -> Redemption:
     return world.approved_redemption(spot.people[side])
+
+
+def rule_name(world: World, spot: Spot, side: str) -> str:
+    return f"{spot.name}{side}补充条款"
+
+
+def rule_published(d: Doors, name: str, response: TestResponse) -> bool:
+    found = select(RuleVersion.id).where(RuleVersion.name_zh == name)
+    return d.world.session.scalar(found) is not None
 
 
 def registered(d: Doors, phone: str, response: TestResponse) -> bool:
@@ -229,6 +238,14 @@ ACTIONS = [
         ADMIN_OVER_PEOPLE,
         target=approved,
         done=status_is("fulfilled"),
+    ),
+    Action(
+        "publish a village's rule book additions",
+        door.publish_rules_page,
+        door.publish_rules_api,
+        ADMIN_OVER_PEOPLE,
+        target=rule_name,
+        done=rule_published,
     ),
     Action("adjust points", door.adjust_page, door.adjust_api, ADMIN_OVER_PEOPLE, done=adjusted),
     Action(

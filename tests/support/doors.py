@@ -300,3 +300,42 @@ def reward_page(d: Doors, reward: Reward, spot: Spot) -> TestResponse:
 
 def reward_api(d: Doors, reward: Reward, spot: Spot) -> TestResponse:
     return d.call("GET", f"/api/v1/rewards/{reward.id}")
+
+
+# --- the rule book -------------------------------------------------------------------------
+RULE_MEETING = {"date": "2026-06-01", "body": "村民代表大会", "votes_for": 30, "votes_against": 0}
+
+
+def publish_rules_page(d: Doors, name: str, spot: Spot) -> TestResponse:
+    """Publish a village's additions through the admin page's form."""
+    return d.page.post(
+        "/admin/rules",
+        data={
+            "village_id": spot.village.id,
+            "town_id": spot.town.id,
+            "rows": "1",
+            "effective_from": "2026-06-01",
+            "adopted_on": RULE_MEETING["date"],
+            "body": RULE_MEETING["body"],
+            "votes_for": "30",
+            "votes_against": "0",
+            "items-0-code": "extra",
+            "items-0-name": name,
+            "items-0-kind": "earn",
+            "items-0-points": "3",
+            "items-0-unit": "event",
+        },
+    )
+
+
+def publish_rules_api(d: Doors, name: str, spot: Spot) -> TestResponse:
+    return d.call(
+        "POST",
+        "/api/v1/rule-books",
+        json={
+            "village_id": spot.village.id,
+            "effective_from": "2026-06-01",
+            "adopted": RULE_MEETING,
+            "items": [{"code": "extra", "name": name, "points": 3}],
+        },
+    )
