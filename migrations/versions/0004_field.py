@@ -1,7 +1,7 @@
 """field: offline scans judged once by their key; 代办 sessions
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-29
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"  # after merging main (rules); the lead re-chains
 branch_labels = None
 depends_on = None
 

@@ -12,6 +12,7 @@ from support.daily_pages import PAGES, pages_of
 from points.admin import adjustments
 from points.board.leaderboard import mask_name
 from points.models import Event, Grid, Household, Reward, Town, Transfer, User, Village
+from points.models.rules import RuleBookVersion, RuleVersion
 from points.shop import redemption
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,6 +42,8 @@ def _user_data(session) -> list[str]:
     found.update(n[0] for n in session.scalars(select(Reward.name)))  # a picture's stand-in
     found.update(m for m in session.scalars(select(Transfer.memo)) if m and "兑换" not in m)
     found.update({"见义勇为"})  # the adjustment's reason
+    for column in (RuleVersion.name_zh, RuleBookVersion.note, RuleBookVersion.adopted_by):
+        found.update(v for v in session.scalars(select(column)) if v)  # the village's rule book
     return sorted(found, key=len, reverse=True)
 
 
