@@ -101,3 +101,20 @@ def _document_as_served(app: Flask, api: PointsApi) -> None:
                     schema = content.get("schema")
                     if schema and schema != error and "oneOf" not in schema:
                         content["schema"] = {"oneOf": [schema, error]}
+    whole = api.spec.to_dict
+    api.spec.to_dict = lambda: _optional_bodies(whole())
+
+
+def _optional_bodies(document: dict) -> dict:
+    """A JSON body whose every field is optional may be left out (it reads as `{}`): say so."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if not body:
+                continue
+            for content in body.get("content", {}).values():
+                name = content.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+                if name in schemas and not schemas[name].get("required"):
+                    body["required"] = False
+    return document
