@@ -5,20 +5,35 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+# Threads per worker: pages that only read keep being served while writes queue for SQLite.
+THREADS ?= 4
 # Test processes: two keep both cores busy while one waits on PostgreSQL or the browser.
 TEST_WORKERS ?= 2
-RUFF_PATHS := points tests wsgi.py $(wildcard bench/*.py)
+RUFF_PATHS := points tests wsgi.py tools $(wildcard bench/*.py)
 APT_PACKAGES := chromium libzbar0 zbar-tools fonts-noto-cjk postgresql-client
 
-.PHONY: run test lint format venv system-deps translations migrations bench clean
+.PHONY: run test lint format venv lock system-deps translations migrations bench clean
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# The tested versions first (requirements.lock: pinned, with hashes), then the project itself;
+# a package added to pyproject.toml since the lock was made is installed on top (unpinned)
+# until `make lock` is run again. If the lock can't be installed here at all, say so and
+# install from pyproject.toml.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q --require-hashes -r requirements.lock \
+	  || echo "requirements.lock could not be installed here: installing from pyproject.toml"
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python tools/deps_ok.py || $(BIN)/pip install -q -e ".[dev]"
 	touch $@
+
+# Regenerate requirements.lock from pyproject.toml (every package, the dev extra, hashes).
+lock: venv
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --extra dev \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 # Debian packages the tests need: a real browser, the zbar QR decoder, a CJK font.
 system-deps:
@@ -44,7 +59,7 @@ run: venv translations
 	@# `points tick` every minute beside the server (postings after 公示, expiry, …); stops with it.
 	@( while sleep 60; do FLASK_APP=wsgi $(BIN)/flask tick >/dev/null 2>&1; done ) & ticker=$$!; \
 	trap 'kill $$ticker 2>/dev/null' EXIT INT TERM; \
-	PORT=$(PORT) $(BIN)/gunicorn --config python:points.gunicorn_run --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	PORT=$(PORT) $(BIN)/gunicorn --config python:points.gunicorn_run --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
 
 test: venv system-deps translations
 	$(BIN)/ruff check $(RUFF_PATHS)

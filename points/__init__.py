@@ -26,13 +26,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from points import api, auth, boundary, cli, db, edge, i18n, protection, web  # noqa: F401
+    from points import api, auth, boundary, cli, db, edge, i18n, protection, web
     from points.extensions import csrf, limiter, migrate
     from points.extensions import db as sqla
     from points.people import passwords
 
     if app.config.get("PASSWORD_HASH_METHOD"):
         passwords.configure(app.config["PASSWORD_HASH_METHOD"])
+    db.WRITER_WAIT = app.config["SQLITE_WRITE_WAIT"]  # one app per process
     boundary.init_url_map(app)
     sqla.init_app(app)
     migrate.init_app(app, sqla, directory=str(ROOT / "migrations"), render_as_batch=True)

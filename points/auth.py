@@ -95,6 +95,7 @@ def login_required(view: Callable) -> Callable:
             return login_manager.unauthorized()
         return view(*args, **kwargs)
 
+    wrapper.needs_login = True
     return wrapper
 
 
@@ -109,6 +110,7 @@ def require(gate: Callable[[User], None]) -> Callable:
             gate(current_user)
             return view(*args, **kwargs)
 
+        wrapper.needs_login = True
         return wrapper
 
     return decorate

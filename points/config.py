@@ -47,7 +47,14 @@ def load(instance_path: str) -> dict:
         "CHECKIN_ROTATE_SECONDS": int(env.get("CHECKIN_ROTATE_SECONDS", 30)),
         "CHECKIN_SCAN_TTL": int(env.get("CHECKIN_SCAN_TTL", 600)),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SQLITE_WRITE_WAIT": float(env.get("SQLITE_WRITE_WAIT", 10)),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") == "1",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "points"),
+        # Wrong passwords per IP (page and API together; Flask-Limiter) and per account (in
+        # the database: the account locks for one window); voucher guesses per staff account.
+        "LOGIN_FAILS_PER_IP": env.get("LOGIN_FAILS_PER_IP", "10 per minute"),
+        "LOGIN_FAILS_PER_ACCOUNT": env.get("LOGIN_FAILS_PER_ACCOUNT", "5 per 15 minutes"),
+        "VOUCHER_FAILS_PER_USER": env.get("VOUCHER_FAILS_PER_USER", "20 per 10 minutes"),
         "UPLOAD_MAX_BYTES": int(env.get("UPLOAD_MAX_BYTES", 2 * 1024 * 1024)),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)),
         # Assets are kept by phones for an hour: a repeat visit on a weak network fetches

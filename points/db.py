@@ -20,7 +20,17 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE_OPTION = "points_write"
-WRITER_WAIT = 30.0
+# How long a write waits for SQLite's one writer (the queue, then SQLite's own lock) before
+# it answers 503 with Retry-After: well inside gunicorn's 30 s worker timeout. Set from the
+# SQLITE_WRITE_WAIT setting.
+WRITER_WAIT = 10.0
+RETRY_AFTER = 5
+
+
+class DatabaseBusy(Exception):
+    """The write could not get SQLite's writer lock in time; try again shortly."""
+
+    retry_after = RETRY_AFTER
 
 
 @event.listens_for(Engine, "connect")
@@ -33,7 +43,7 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(WRITER_WAIT * 1000)}")
     cursor.close()
 
 
@@ -61,8 +71,8 @@ def write_transaction(session: Session) -> Iterator[Session]:
         return
     if session.in_transaction():
         session.commit()
-    session.info["writing"] = True
     queue = _writer_queue(session)
+    session.info["writing"] = True
     try:
         session.connection(execution_options={WRITE_OPTION: True})
         yield session
@@ -81,7 +91,7 @@ def _writer_queue(session: Session) -> int | None:
 
     SQLite's busy handler polls with sleeps of up to 100 ms, so with several gunicorn
     workers a waiting writer oversleeps the lock by far; here a waiter polls the flock at
-    most every millisecond. Best effort: after WRITER_WAIT seconds SQLite's own wait applies.
+    most every millisecond. After WRITER_WAIT seconds in the queue: DatabaseBusy (a 503).
     """
     url = session.get_bind().url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
@@ -95,7 +105,8 @@ def _writer_queue(session: Session) -> int | None:
             return fd
         except BlockingIOError:
             if time.monotonic() > deadline:
-                return fd
+                os.close(fd)
+                raise DatabaseBusy() from None
             time.sleep(pause)
             pause = min(pause * 2, 0.001)
 

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from points.db import RETRY_AFTER, DatabaseBusy
 from points.errors import N_, DomainError
 from points.extensions import db
 from points.i18n import translate
@@ -80,7 +81,11 @@ def handle_domain_error(error: DomainError):
     status = status_for(error)
     # A refused transition also says the state it found (e.g. {"status": "approved"}).
     errors = {"reason": error.code, **getattr(error, "details", {})}
-    return error_response(status, error.message, errors, reason=error.code)
+    body, code = error_response(status, error.message, errors, reason=error.code)
+    response = make_response(body, code)
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def handle_http_exception(error: HTTPException):
@@ -132,7 +137,17 @@ def handle_database_error(error: SQLAlchemyError):
         message = translate(N_("数字或日期超出范围。"))
         return error_response(422, message, {"reason": "out_of_range"})
     log.warning("database error answered as 503: %s", error)
-    return error_response(503, message_for_status(503), reason="database_busy")
+    return _busy()
+
+
+def _busy(error: Exception | None = None):
+    """503 with Retry-After: the database could not take the request now (a lock held too
+    long, a lost connection); the same request may succeed shortly."""
+    db.session.rollback()
+    body, code = error_response(503, message_for_status(503), reason="database_busy")
+    response = make_response(body, code)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def handle_unexpected(error: Exception):
@@ -145,5 +160,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(SQLAlchemyError, handle_database_error)
+    app.register_error_handler(DatabaseBusy, _busy)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
-from flask_login import current_user
 
 from points.checkin import events, recent_checkins
 from points.clock import local_time
 from points.extensions import db, limiter
+from points.guards import failures_per_account
 from points.models import Event
 from points.qr import qr_svg_inline
 from points.web import mask_name
@@ -59,27 +59,16 @@ def shown_code(event: Event, mode: str | None = None) -> dict:
 
 
 # --- failed-scan limits -----------------------------------------------------------------
-def _user_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"ip:{get_remote_address()}"
-
-
 def _failed(response) -> bool:
     return response.status_code >= 400 and response.status_code != 429
-
-
-def _per_user() -> str:
-    return current_app.config.get("CHECKIN_FAILS_PER_USER", "20 per 10 minutes")
 
 
 def _per_ip() -> str:
     return current_app.config.get("CHECKIN_FAILS_PER_IP", "60 per 10 minutes")
 
 
-failed_scans_per_user = limiter.shared_limit(
-    _per_user, scope="checkin-fail-user", key_func=_user_key, deduct_when=_failed
-)
+# Per account in the database (every worker and host counts together); per IP below.
+failed_scans_per_user = failures_per_account("scan", "CHECKIN_FAILS_PER_USER", "20 per 10 minutes")
 failed_scans_per_ip = limiter.shared_limit(
     _per_ip, scope="checkin-fail-ip", key_func=get_remote_address, deduct_when=_failed
 )

@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import ledger
-from points.api.common import PageArgs
+from points.api.common import PageArgs, UtcDateTime
 from points.auth import login_required
 from points.board import standing
 from points.errors import UnknownAccount
@@ -39,7 +39,7 @@ class LineSchema(ma.Schema):
     amount = ma.fields.Integer(metadata={"description": "+ credited to me, − debited"})
     kind = ma.fields.String()
     memo = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
     status = ma.fields.String(metadata={"description": "posted, pending or voided"})
 
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from points import policy
 from points.admin import audit as audit_log
-from points.api.common import PageArgs
+from points.api.common import PageArgs, UtcDateTime
 from points.auth import require
 from points.extensions import db
 from points.places import chosen_place, settings
@@ -26,7 +26,7 @@ class AuditQuery(PageArgs):
 
 class AuditOut(ma.Schema):
     id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
     actor_id = ma.fields.Integer(allow_none=True)
     actor_name = ma.fields.String(allow_none=True)
     village_id = ma.fields.Integer(allow_none=True)

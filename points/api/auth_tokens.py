@@ -5,10 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint, abort
 
+from points.api.common import UtcDateTime
 from points.auth import issue_token
-from points.extensions import db, limiter
+from points.extensions import db
+from points.guards import login_per_ip, login_rule
 from points.i18n import translate
-from points.people import authenticate
+from points.people import attempts
 
 blp = Blueprint("api_auth", __name__, description="Log in for a bearer token")
 
@@ -21,16 +23,16 @@ class TokenRequest(ma.Schema):
 class TokenAnswer(ma.Schema):
     token = ma.fields.String()
     role = ma.fields.String()
-    expires_at = ma.fields.DateTime()
+    expires_at = UtcDateTime()
 
 
 @blp.route("/auth/token", methods=["POST"])
-@limiter.limit("10 per minute", deduct_when=lambda response: response.status_code == 401)
+@login_per_ip
 @blp.arguments(TokenRequest)
 @blp.response(200, TokenAnswer)
 def token(body):
     """Log in with phone and password; the token goes in `Authorization: Bearer …`."""
-    user = authenticate(db.session, body["phone"], body["password"])
+    user = attempts.log_in(db.session, body["phone"], body["password"], login_rule())
     if user is None:
         abort(401, message=translate("手机号或密码不对。"))
     value, expires_at = issue_token(user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 
 import marshmallow as ma
@@ -21,6 +22,16 @@ from points.i18n import translate
 from points.models import IdempotencyRecord
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """A stored time in an answer: times are stored as naive UTC, so say so (`…+00:00`),
+    as OpenAPI's `date-time` requires an offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class PageArgs(ma.Schema):

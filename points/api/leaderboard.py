@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
+from points.api.common import UtcDateTime
 from points.board import leaderboard
 from points.extensions import db
 
@@ -62,7 +63,7 @@ class RowOut(ma.Schema):
     village_name = ma.fields.String()
     grid_id = ma.fields.Integer(allow_none=True, metadata={"description": "residents only"})
     grid_name = ma.fields.String(allow_none=True, metadata={"description": "residents only"})
-    reached_at = ma.fields.DateTime(
+    reached_at = UtcDateTime(
         allow_none=True, metadata={"description": "when the score was reached (tie-break)"}
     )
     badges = ma.fields.List(ma.fields.Nested(BadgeOut))

@@ -8,10 +8,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import policy
-from points.api.common import idempotent
+from points.api.common import UtcDateTime, idempotent
 from points.auth import login_required, require
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.extensions import db
+from points.guards import voucher_guesses
 from points.models.shop import REDEMPTION_STATUSES
 from points.people import notices
 from points.qr import qr_svg
@@ -106,7 +107,7 @@ class MovementOut(ma.Schema):
     redemption_id = ma.fields.Integer(allow_none=True)
     actor_id = ma.fields.Integer(allow_none=True)
     note = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class MovementQuery(ma.Schema):
@@ -133,12 +134,12 @@ class RedemptionOut(ma.Schema):
     points = ma.fields.Integer()
     voucher_code = ma.fields.String(allow_none=True)
     reason = ma.fields.String()
-    created_at = ma.fields.DateTime()
-    decided_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
     decided_by = ma.fields.Integer(allow_none=True)
-    fulfilled_at = ma.fields.DateTime(allow_none=True)
+    fulfilled_at = UtcDateTime(allow_none=True)
     fulfilled_by = ma.fields.Integer(allow_none=True)
-    cancelled_at = ma.fields.DateTime(allow_none=True)
+    cancelled_at = UtcDateTime(allow_none=True)
 
 
 class RedemptionQuery(ma.Schema):
@@ -189,8 +190,8 @@ class NoticeOut(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     message = ma.fields.String()
-    created_at = ma.fields.DateTime()
-    read_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    read_at = UtcDateTime(allow_none=True)
 
 
 class NoticesOut(ma.Schema):
@@ -408,6 +409,7 @@ def fulfil_redemption(body, redemption_id):
 
 @blp.route("/vouchers/fulfil", methods=["POST"])
 @require(policy.ensure_admin)
+@voucher_guesses
 @blp.arguments(VoucherIn)
 @blp.response(200, RedemptionOut)
 def fulfil_by_voucher(body):

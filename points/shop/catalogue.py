@@ -28,6 +28,10 @@ MAX_COST = 100_000
 MAX_STOCK = 1_000_000
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 IMAGE_MAX_SIDE = 1024
+# Decoding costs ~3 bytes a pixel whatever the file's size (a 20 KB PNG can hold 13000×13000):
+# the header's size is checked before any pixel is decoded, and Pillow refuses beyond it too.
+IMAGE_MAX_PIXELS = 25_000_000
+Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
 IMAGE_DIR = Path("uploads") / "rewards"
 
 
@@ -40,6 +44,11 @@ class OutOfStock(DomainError):
 class BadImage(DomainError):
     code = "bad_image"
     template = N_("图片无法使用：%(detail)s")
+
+
+class ImageTooLarge(BadImage):
+    code = "image_too_large"
+    template = N_("图片像素太多（最多 %(pixels)s 万像素），请缩小后再上传。")
 
 
 # --- input checks ----------------------------------------------------------------------
@@ -380,17 +389,23 @@ def store_image(instance_path: str | Path, data: bytes, *, max_bytes: int) -> st
     if len(data) > max_bytes:
         raise BadImage(detail=f"文件超过 {max_bytes // 1024} KB")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             kind = probe.format
+            width, height = probe.size
+            if kind not in IMAGE_FORMATS:
+                raise BadImage(detail="只接受 JPG、PNG 或 WebP 图片")
+            if width * height > IMAGE_MAX_PIXELS:
+                raise ImageTooLarge(pixels=IMAGE_MAX_PIXELS // 10_000)
             probe.verify()
-        if kind not in IMAGE_FORMATS:
-            raise BadImage(detail="只接受 JPG、PNG 或 WebP 图片")
         with Image.open(io.BytesIO(data)) as image:
+            image.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))  # JPEG: decode scaled down
             image.load()
             picture = image.convert("RGB")
     except BadImage:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:  # Pillow's own check, on the header too
+        raise ImageTooLarge(pixels=IMAGE_MAX_PIXELS // 10_000) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise BadImage(detail="不是有效的图片文件") from None
     picture.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
     folder = Path(instance_path) / IMAGE_DIR

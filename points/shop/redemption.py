@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from points import ledger, policy
 from points.admin import audit
 from points.clock import day_start_utc, this_month_start_utc
-from points.db import write_transaction
+from points.db import DatabaseBusy, write_transaction
 from points.errors import (
     N_,
     DomainError,
@@ -37,6 +37,7 @@ from points.errors import (
     NotFound,
     NotPending,
     ResidentSuspended,
+    render,
 )
 from points.models import Account, Redemption, Reward, User, utcnow
 from points.people import notices
@@ -446,17 +447,62 @@ class Outcome:
 
 
 def approve_many(session: Session, *, actor: User, redemption_ids: list[int]) -> list[Outcome]:
-    """Approve each request in its own transaction; report every item, failures included."""
+    """Approve each request in its own transaction (committed one by one); report every
+    item's real outcome, failures included — also when the database connection fails
+    mid-way: the item is read back on a new connection to say whether it was committed."""
     outcomes = []
     for redemption_id in dict.fromkeys(redemption_ids):  # each id once, in the given order
         try:
             done = approve(session, actor=actor, redemption_id=redemption_id)
+            outcome = Outcome(redemption_id, True, done.status, done.voucher_code)
         except DomainError as error:
             session.rollback()
-            outcomes.append(Outcome(redemption_id, False, reason=error.code, message=error.message))
-        else:
-            outcomes.append(Outcome(redemption_id, True, done.status, done.voucher_code))
+            outcome = Outcome(redemption_id, False, reason=error.code, message=error.message)
+        except DatabaseBusy:  # never got SQLite's writer: nothing was written
+            session.rollback()
+            outcome = Outcome(
+                redemption_id,
+                False,
+                reason="database_busy",
+                message=render(N_("系统繁忙，这一单没有通过，请稍后再试。")),
+            )
+        except DBAPIError:
+            session.rollback()
+            outcome = _outcome_after_lost_connection(session, redemption_id)
+        outcomes.append(outcome)
     return outcomes
+
+
+def _outcome_after_lost_connection(session: Session, redemption_id: int) -> Outcome:
+    """What became of an item whose approval lost its database connection (read back on a
+    new connection; "unknown" only if that fails too, three times)."""
+    for _attempt in range(3):
+        try:
+            status, voucher = session.execute(
+                select(Redemption.status, Redemption.voucher_code).where(
+                    Redemption.id == redemption_id
+                )
+            ).one()
+            session.rollback()
+            break
+        except DBAPIError:
+            session.rollback()
+    else:
+        return Outcome(
+            redemption_id,
+            False,
+            reason="outcome_unknown",
+            message=render(N_("数据库连接中断，无法确认这一单是否已通过，请刷新审核队列查看。")),
+        )
+    if status == "approved":  # the commit went through before the connection broke
+        return Outcome(redemption_id, True, status, voucher)
+    return Outcome(
+        redemption_id,
+        False,
+        status,
+        reason="database_unavailable",
+        message=render(N_("数据库连接中断，这一单没有通过，请稍后再试。")),
+    )
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ BLUEPRINT_MODULES = [
     "points.web.admin_dashboard",
     "points.web.admin_towns",
     "points.web.admin_residents",
+    "points.web.admin_lockouts",
     "points.web.admin_points",
     "points.web.admin_reports",
     "points.web.admin_audit",

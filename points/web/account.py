@@ -10,9 +10,10 @@ from points.auth import end_sessions
 from points.board import standing
 from points.boundary import safe_next
 from points.errors import UnknownAccount
-from points.extensions import db, limiter
+from points.extensions import db
+from points.guards import login_per_ip, login_rule
 from points.i18n import translate
-from points.people import authenticate, notices
+from points.people import attempts, notices
 from points.year import settlement
 
 bp = Blueprint("auth", __name__)
@@ -26,16 +27,20 @@ def home_for(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    "10 per minute", methods=["POST"], deduct_when=lambda response: response.status_code == 401
-)
+@login_per_ip
 def login():
     """Log in with phone number and password."""
     next_url = safe_next(request.values.get("next"))
     if request.method == "POST":
-        user = authenticate(
-            db.session, request.form.get("phone", ""), request.form.get("password", "")
-        )
+        phone = request.form.get("phone", "")
+        try:
+            user = attempts.log_in(
+                db.session, phone, request.form.get("password", ""), login_rule()
+            )
+        except attempts.AccountLocked as locked:
+            flash(locked.message, "error")
+            page = render_template("login.html", next=next_url, phone=phone)
+            return page, 429, {"Retry-After": str(locked.retry_after)}
         if user is None:
             flash(translate("手机号或密码不对。"), "error")
             return render_template(

@@ -14,6 +14,7 @@ from points.boundary import safe_next
 from points.edge import status_for
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
+from points.guards import voucher_guesses
 from points.i18n import translate
 from points.models import User
 from points.models.shop import REDEMPTION_STATUSES
@@ -232,6 +233,7 @@ def bulk_approve():
 # --- hand-over -------------------------------------------------------------------------------
 @bp.route("/handover", methods=["GET", "POST"])
 @require(policy.ensure_admin)
+@voucher_guesses
 def handover():
     """Scan the resident's voucher with the camera, or type its code, to hand over the goods."""
     done, status = None, 200

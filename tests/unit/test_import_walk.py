@@ -22,6 +22,8 @@ GLUE_MODULES = (
     "points.cli",
     "points.edge",
     "points.boundary",
+    "points.guards",
+    "points.protection",
     "points.extensions",
     "points.i18n",
     "points.input_messages",
