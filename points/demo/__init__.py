@@ -232,6 +232,7 @@ FEATURE_STEPS: list[str] = [
     "points.demo.shop",
     "points.demo.admin",
     "points.demo.board",
+    "points.demo.cases",
 ]
 
 
