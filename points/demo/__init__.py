@@ -233,6 +233,7 @@ FEATURE_STEPS: list[str] = [
     "points.demo.shop",
     "points.demo.admin",
     "points.demo.board",
+    "points.demo.cases",
 ]
 
 
