@@ -363,6 +363,11 @@ def ensure_may_see_reports(actor: Actor, place: Place) -> None:
     _ensure_admin_over(actor, place)
 
 
+def ensure_may_handle_statements(actor: Actor, household: Place) -> None:
+    """积分贷: record a household's consent and issue its statement — admins over its village."""
+    _ensure_admin_over(actor, household)
+
+
 def ensure_may_see_dashboard(actor: Actor, place: Place) -> None:
     """The numbers of a place: admins over it; grid workers their village's."""
     _ensure_village_scope(actor, place)

@@ -9,7 +9,7 @@ from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
 from points.models.rules import CapUsage, Rule, RuleBook, RuleBookVersion, RuleVersion
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
-from points.models.year import ExpiryWarning
+from points.models.year import ExpiryWarning, HouseholdConsent, StatementIssue
 
 __all__ = [
     "Account",
@@ -24,6 +24,7 @@ __all__ = [
     "ExpiryWarning",
     "Grid",
     "Household",
+    "HouseholdConsent",
     "IdempotencyRecord",
     "LedgerHead",
     "Notice",
@@ -36,6 +37,7 @@ __all__ = [
     "RuleBookVersion",
     "RuleVersion",
     "Setting",
+    "StatementIssue",
     "StockMovement",
     "Town",
     "Transfer",

@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = [
     "points.web.events",
     "points.web.checkin",
     "points.web.board",
+    "points.web.statements",
 ]
 
 
