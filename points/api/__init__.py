@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = [
     "points.api.checkins",
     "points.api.leaderboard",
     "points.api.rules",
+    "points.api.households",
 ]
 
 

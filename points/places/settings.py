@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "refuse_awards_over_budget": False,
     # When unspent points expire (points.year.rule): none, year_end or rolling.
     "expiry": {"mode": "none"},
+    # 文明家庭 stars: a household's yearly score reaching each threshold earns a star.
+    "household_star_thresholds": [100, 300, 600],
 }
 CITY_SCOPE = "city"
 
@@ -129,6 +131,7 @@ LABELS = {
     "point_value_yuan": N_("每分折合人民币（元）"),
     "refuse_awards_over_budget": N_("超出预算后停止发放积分"),
     "expiry": N_("积分有效期"),
+    "household_star_thresholds": N_("文明家庭星级门槛（户年度积分）"),
 }
 
 
@@ -172,6 +175,13 @@ def clean_value(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise BadSetting(key=Msgid(LABELS[key]), detail="true / false")
         return value
+    if key == "household_star_thresholds":
+        if not isinstance(value, list) or not 1 <= len(value) <= 5:
+            raise BadSetting(key=Msgid(LABELS[key]), detail="1–5")
+        numbers = [_whole(key, v, 1, 10_000_000) for v in value]
+        if numbers != sorted(set(numbers)):
+            raise BadSetting(key=Msgid(LABELS[key]), detail=Msgid("需逐级增大"))
+        return numbers
     if key == "expiry":
         try:
             return ExpiryRule.from_setting(value).as_setting()

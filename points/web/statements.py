@@ -4,15 +4,15 @@ public page behind a statement's QR code that checks it against the ledger."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from points import policy
 from points.admin.reports import CONTENT_TYPES, render
 from points.auth import require
 from points.errors import N_, Msgid, NotFound
 from points.extensions import db
+from points.households import score
 from points.i18n import translate
-from points.models import Household, User
 from points.places import settings
 from points.scanning import base_url
 from points.statements import bank, issue, pdf
@@ -25,20 +25,31 @@ def statement_url(token: str) -> str:
     return f"{base_url()}/statements/{token}"
 
 
-@bp.route("/admin/households/<int:household_id>")
-@require(policy.ensure_admin)
+@bp.route("/admin/households/<int:household_id>", endpoint="household")
+@bp.route("/households/<int:household_id>", endpoint="household_page")
+@login_required
 def household(household_id: int):
-    """A household's members, consent and statements."""
+    """A household's score and stars (its members, admins over it); consent and the
+    statement for admins."""
+    shown = score.view(
+        db.session, current_user, household_id, year=request.args.get("year", type=int)
+    )
     place = issue.place_of(db.session, household_id)
-    policy.ensure_may_handle_statements(current_user, place)
-    row = db.session.get(Household, household_id)
-    members = db.session.query(User).filter(User.household_id == household_id).all()
+    handles = policy.is_admin(current_user) and policy.covers(current_user, place)
     return render_template(
         "admin/household.html",
-        household=row,
-        members=members,
-        consent=issue.has_consent(db.session, household_id),
+        household=shown,
+        handles=handles,
+        consent=handles and issue.has_consent(db.session, household_id),
     )
+
+
+@bp.route("/me/household")
+@login_required
+def my_household():
+    if current_user.household_id is None:
+        raise NotFound(what=Msgid(N_("您的家庭")))
+    return redirect(url_for(".household_page", household_id=current_user.household_id))
 
 
 @bp.route("/admin/households/<int:household_id>/consent", methods=["POST"])
