@@ -379,6 +379,18 @@ def ensure_may_see_reports(actor: Actor, place: Place) -> None:
     _ensure_admin_over(actor, place)
 
 
+def ensure_may_handle_statements(actor: Actor, household: Place) -> None:
+    """积分贷: record a household's consent and issue its statement — admins over its village."""
+    _ensure_admin_over(actor, household)
+
+
+def ensure_may_see_household(actor: Actor, household: Place, household_id: int) -> None:
+    """A household's page: its own members, and the admins over its village."""
+    if getattr(actor, "household_id", None) == household_id:
+        return
+    _ensure_admin_over(actor, household)
+
+
 def ensure_may_see_dashboard(actor: Actor, place: Place) -> None:
     """The numbers of a place: admins over it; grid workers their village's."""
     _ensure_village_scope(actor, place)

@@ -33,6 +33,7 @@ BLUEPRINT_MODULES = [
     "points.api.leaderboard",
     "points.api.rules",
     "points.api.cases",
+    "points.api.households",
 ]
 
 

@@ -12,7 +12,7 @@ from points.models.rules import CapUsage, Rule, RuleBook, RuleBookVersion, RuleV
 from points.models.security import AttemptCounter
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
-from points.models.year import ExpiryWarning
+from points.models.year import ExpiryWarning, HouseholdConsent, StatementIssue
 
 __all__ = [
     "Account",
@@ -30,6 +30,7 @@ __all__ = [
     "ExpiryWarning",
     "Grid",
     "Household",
+    "HouseholdConsent",
     "IdempotencyRecord",
     "LedgerHead",
     "Notice",
@@ -45,6 +46,7 @@ __all__ = [
     "RuleBookVersion",
     "RuleVersion",
     "Setting",
+    "StatementIssue",
     "StockMovement",
     "Town",
     "Transfer",

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     # When unspent points expire (points.year.rule): none, year_end or rolling.
     "expiry": {"mode": "none"},
     "offline_max_lag_hours": 24,
+    # 文明家庭 stars: a household's yearly score reaching each threshold earns a star.
+    "household_star_thresholds": [100, 300, 600],
 }
 CITY_SCOPE = "city"
 
@@ -131,6 +133,7 @@ LABELS = {
     "refuse_awards_over_budget": N_("超出预算后停止发放积分"),
     "expiry": N_("积分有效期"),
     "offline_max_lag_hours": N_("离线扫码最迟多少小时内上传"),
+    "household_star_thresholds": N_("文明家庭星级门槛（户年度积分）"),
 }
 
 
@@ -176,6 +179,13 @@ def clean_value(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise BadSetting(key=Msgid(LABELS[key]), detail="true / false")
         return value
+    if key == "household_star_thresholds":
+        if not isinstance(value, list) or not 1 <= len(value) <= 5:
+            raise BadSetting(key=Msgid(LABELS[key]), detail="1–5")
+        numbers = [_whole(key, v, 1, 10_000_000) for v in value]
+        if numbers != sorted(set(numbers)):
+            raise BadSetting(key=Msgid(LABELS[key]), detail=Msgid("需逐级增大"))
+        return numbers
     if key == "expiry":
         try:
             return ExpiryRule.from_setting(value).as_setting()
