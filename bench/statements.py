@@ -79,9 +79,7 @@ def main() -> int:
                 if answer.status_code >= 300:
                     raise SystemExit(f"{workload}: {answer.status_code} {answer.get_data()[:300]}")
                 statements = [s for s in seen if not s.startswith("<")]
-                stats.append(
-                    (len(statements), seen.count("<BEGIN>"), seen.count("<COMMIT>"), took)
-                )
+                stats.append((len(statements), seen.count("<BEGIN>"), seen.count("<COMMIT>"), took))
                 shown = list(seen)
             print(
                 f"{workload:<8} statements {statistics.mean(s[0] for s in stats):5.1f}  "
