@@ -2,7 +2,13 @@
 
 from points.models.base import Base, utcnow
 from points.models.events import Checkin, Event, EventCategory
-from points.models.ledger import Account, LedgerHead, Transfer
+from points.models.ledger import (
+    Account,
+    LedgerCheckpoint,
+    LedgerCheckpointBalance,
+    LedgerHead,
+    Transfer,
+)
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
@@ -21,6 +27,8 @@ __all__ = [
     "Grid",
     "Household",
     "IdempotencyRecord",
+    "LedgerCheckpoint",
+    "LedgerCheckpointBalance",
     "LedgerHead",
     "Notice",
     "Participation",
