@@ -1,7 +1,9 @@
-"""speed: the ledger's verification checkpoint
+"""speed: the ledger's verification checkpoint; the dashboards' monthly rollup
 
 `verify-ledger` goes on from where the last clean verification ended: the sealed checkpoint
-(ledger_checkpoints, one row) and every account's counters as of it.
+(ledger_checkpoints, one row) and every account's counters as of it. The dashboards read
+each village's points issued and redeemed per month from ledger_months, rolled up from the
+transfers after rollup_marks' mark.
 
 Revision ID: 0006
 Revises: 0002
@@ -47,6 +49,27 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "ledger_months",
+        sa.Column("village_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("issued", sa.BigInteger(), nullable=False),
+        sa.Column("redeemed", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["village_id"], ["villages.id"], name="fk_ledger_months_village_id_villages"
+        ),
+        sa.PrimaryKeyConstraint("village_id", "month", name="pk_ledger_months"),
+    )
+    op.create_table(
+        "rollup_marks",
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("last_id", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_rollup_marks"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("rollup_marks")
+    op.drop_table("ledger_months")
     op.drop_table("ledger_checkpoint_balances")
     op.drop_table("ledger_checkpoints")

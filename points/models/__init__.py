@@ -7,6 +7,8 @@ from points.models.ledger import (
     LedgerCheckpoint,
     LedgerCheckpointBalance,
     LedgerHead,
+    LedgerMonth,
+    RollupMark,
     Transfer,
 )
 from points.models.people import Household, Role, User
@@ -30,11 +32,13 @@ __all__ = [
     "LedgerCheckpoint",
     "LedgerCheckpointBalance",
     "LedgerHead",
+    "LedgerMonth",
     "Notice",
     "Participation",
     "Redemption",
     "Reward",
     "Role",
+    "RollupMark",
     "Setting",
     "StockMovement",
     "Town",

@@ -138,3 +138,25 @@ class LedgerCheckpointBalance(Base):
     credits_posted: Mapped[int] = mapped_column(BigInteger, default=0)
     debits_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     credits_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LedgerMonth(Base):
+    """Points a village issued (net of deductions and reversals back into issuance) and
+    took in as redemptions in one local month: the dashboards' series, rolled up from the
+    transfers after `RollupMark('ledger_months')` (points/admin/flows.py)."""
+
+    __tablename__ = "ledger_months"
+
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11", Asia/Shanghai
+    issued: Mapped[int] = mapped_column(BigInteger, default=0)
+    redeemed: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RollupMark(Base):
+    """How far a rollup has read the transfers (their ids commit in order: the chain)."""
+
+    __tablename__ = "rollup_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
