@@ -4,13 +4,15 @@
 
 Builds the bench's village (bench/wrk_bench.py), then sends each write path through the
 Flask test client with a bearer token and prints, per request, the mean number of SQL
-statements, of BEGINs and COMMITs, and the mean wall time. A quick check between wrk runs.
+statements, of BEGINs and COMMITs, and the median wall and CPU time (the CPU of this one
+process: client, app and, on SQLite, the database). A quick check between wrk runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -67,7 +69,7 @@ def main() -> int:
             for line in lines:
                 path, token, body = line.split("\t")
                 del seen[:]
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), time.process_time()
                 with app.app_context():
                     answer = client.post(
                         path,
@@ -75,17 +77,20 @@ def main() -> int:
                         headers={"Authorization": f"Bearer {token}"},
                         content_type="application/json",
                     )
-                took = time.perf_counter() - began
+                took, cpu = time.perf_counter() - began, time.process_time() - cpu
                 if answer.status_code >= 300:
                     raise SystemExit(f"{workload}: {answer.status_code} {answer.get_data()[:300]}")
                 statements = [s for s in seen if not s.startswith("<")]
-                stats.append((len(statements), seen.count("<BEGIN>"), seen.count("<COMMIT>"), took))
+                counted = (seen.count("<BEGIN>"), seen.count("<COMMIT>"))
+                stats.append((len(statements), *counted, took, cpu))
                 shown = list(seen)
             print(
                 f"{workload:<8} statements {statistics.mean(s[0] for s in stats):5.1f}  "
                 f"BEGIN {statistics.mean(s[1] for s in stats):.1f}  "
                 f"COMMIT {statistics.mean(s[2] for s in stats):.1f}  "
-                f"{statistics.median(s[3] for s in stats) * 1000:6.2f} ms (median)"
+                f"{statistics.median(s[3] for s in stats) * 1000:6.2f} ms wall, "
+                f"{statistics.median(s[4] for s in stats) * 1000:6.2f} ms CPU (medians, "
+                f"load {os.getloadavg()[0]:.1f})"
             )
             if workload == args.show:
                 print(json.dumps(shown, indent=1, ensure_ascii=False))

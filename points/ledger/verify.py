@@ -138,7 +138,8 @@ def verify(
     start = None
     if isinstance(session, scoped_session):
         session = session()
-    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+    owned = not session.in_transaction()  # the read is this call's own transaction
+    if owned and session.get_bind().dialect.name == "postgresql":
         # One snapshot for the transfers, the accounts and the head (SQLite's read
         # transaction is one already).
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -174,6 +175,10 @@ def verify(
         since=start_id,
     )
     if result.ok and secret is not None and store:
+        if owned:
+            # End the snapshot first: a REPEATABLE READ write would fail on the accounts'
+            # foreign-key checks whenever the live ledger moved one of them meanwhile.
+            session.rollback()
         checkpoints.store(
             session, secret, walk.expected_id, walk.prev, start, walk.deltas, scrubbed_to
         )
