@@ -77,8 +77,14 @@ format: venv
 migrations: venv
 	./migrations/regenerate.sh
 
+# Not part of `make test`: the write paths under wrk beside a bare insert (SQLite and
+# PostgreSQL at BENCH_DATABASE_URL), then the leaderboard at size.
 bench: venv
-	$(BIN)/python bench/checkin.py
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian package: wrk"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/wrk_bench.py
 	$(BIN)/python bench/leaderboard.py
 
 clean:

@@ -15,9 +15,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 WRITE_OPTION = "points_write"
 # How long a write waits for SQLite's one writer (the queue, then SQLite's own lock) before
@@ -69,21 +70,73 @@ def write_transaction(session: Session) -> Iterator[Session]:
     if session.info.get("writing"):
         yield session
         return
-    if session.in_transaction():
+    joined = session.in_transaction() and not (session.new or session.dirty or session.deleted)
+    if session.in_transaction() and not joined:
         session.commit()
     queue = _writer_queue(session)
     session.info["writing"] = True
     try:
-        session.connection(execution_options={WRITE_OPTION: True})
+        if joined:
+            _upgrade_to_write(session.connection())
+        else:
+            session.connection(execution_options={WRITE_OPTION: True})
         yield session
-        session.commit()
+        _commit_keeping(session)
     except BaseException:
         session.rollback()
         raise
     finally:
         session.info["writing"] = False
+        session.info.pop(KEEP, None)
         if queue is not None:
             os.close(queue)  # closing the descriptor releases the flock
+
+
+def _upgrade_to_write(connection: Connection) -> None:
+    """Turn the read transaction already open (the bearer user, the checks before the lock)
+    into the write transaction, without the ORM's commit (which would expire every object
+    the request has loaded, so that reading them again costs a statement each).
+
+    PostgreSQL: nothing to do — READ COMMITTED gives each statement a fresh snapshot, and the
+    rows that matter are locked (FOR UPDATE) by the write itself. SQLite: end the deferred
+    read transaction and take the write lock on the same connection (a deferred transaction
+    that upgrades to a write can't wait for the lock: SQLITE_BUSY).
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("COMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+KEEP = "points_keep"
+
+
+def keep(session: Session, *objects: object) -> None:
+    """Keep these objects' loaded values through the write transaction's commit.
+
+    The ORM expires every object on commit, so an answer built from them afterwards reads
+    each again (on PostgreSQL in a transaction of its own). The objects named here were
+    written by this transaction, so what it holds is what the database now says.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    session.info.setdefault(KEEP, []).extend(objects)
+
+
+def _commit_keeping(session: Session) -> None:
+    kept = session.info.get(KEEP)
+    if not kept:
+        session.commit()
+        return
+    session.flush()
+    loaded = []
+    for obj in kept:
+        state = inspect(obj)
+        if state.persistent:
+            loaded.append((obj, {k: v for k, v in state.dict.items() if k in state.attrs}))
+    session.commit()
+    for obj, values in loaded:
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
 
 
 def _writer_queue(session: Session) -> int | None:

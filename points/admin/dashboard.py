@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from points import policy
+from points.admin import flows
 from points.clock import local_now, month_start_utc, shift_month
 from points.models import (
     Account,
@@ -22,7 +23,6 @@ from points.models import (
     Reward,
     Role,
     Town,
-    Transfer,
     User,
     Village,
     utcnow,
@@ -94,44 +94,18 @@ def _checkins(session: Session, place: Place, start, end) -> tuple[int, int]:
     return int(count or 0), int(people or 0)
 
 
-def _flow(session: Session, place: Place, start, end, *, source: str) -> int:
-    """Points moved out of issuance (source 'issuance') or into the redeemed sink."""
-    account = aliased(Account)
-    column = Transfer.debit_account_id if source == "issuance" else Transfer.credit_account_id
-    query = (
-        select(func.coalesce(func.sum(Transfer.amount), 0))
-        .join(account, and_(account.id == column, account.kind == source))
-        .where(
-            Transfer.phase.in_(POSTED),
-            Transfer.created_at >= start,
-            Transfer.created_at < end,
-        )
-    )
-    moved = int(session.scalar(query.where(in_place(account.village_id, place))) or 0)
-    if source != "issuance":
-        return moved
-    # Deductions and reversals flow back into issuance: issued is the net.
-    back = (
-        select(func.coalesce(func.sum(Transfer.amount), 0))
-        .join(account, and_(account.id == Transfer.credit_account_id, account.kind == source))
-        .where(
-            Transfer.phase.in_(POSTED),
-            Transfer.created_at >= start,
-            Transfer.created_at < end,
-        )
-    )
-    return moved - int(session.scalar(back.where(in_place(account.village_id, place))) or 0)
-
-
-def period_numbers(session: Session, place: Place, start, end, residents: int):
+def period_numbers(
+    session: Session, place: Place, start, end, residents: int, moved: tuple[int, int]
+):
+    """A month's or a year's numbers; `moved` is (issued, redeemed) from the rollup."""
     checkins, people = _checkins(session, place, start, end)
     return PeriodNumbers(
         events=_events_held(session, place, start, min(end, utcnow())),
         checkins=checkins,
         participants=people,
         participation_rate=round(people / residents, 4) if residents else 0.0,
-        issued=_flow(session, place, start, end, source="issuance"),
-        redeemed=_flow(session, place, start, end, source="redeemed"),
+        issued=moved[0],
+        redeemed=moved[1],
     )
 
 
@@ -160,25 +134,32 @@ def build(
         )
     elif place.town_id is not None:
         low = low.where(Reward.town_id == place.town_id)
+    flows.catch_up(session)
+    first_year, first_month = shift_month(here.year, here.month, -(months - 1))
+    first = month_start_utc(first_year, first_month)
+    moved = flows.by_month(
+        session, place, f"{first_year}-{first_month:02d}", f"{here.year}-{here.month:02d}"
+    )
+    taking_part = _checkins_by_month(session, place, first, next_month)
     series = []
     for back in range(months - 1, -1, -1):
         year, month = shift_month(here.year, here.month, -back)
-        start, end = month_start_utc(year, month), month_start_utc(*shift_month(year, month, 1))
-        checkins, people = _checkins(session, place, start, end)
-        series.append(
-            MonthPoint(
-                label=f"{year}-{month:02d}",
-                checkins=checkins,
-                participants=people,
-                issued=_flow(session, place, start, end, source="issuance"),
-                redeemed=_flow(session, place, start, end, source="redeemed"),
-            )
+        label = f"{year}-{month:02d}"
+        checkins, people = taking_part.get(label, (0, 0))
+        issued, redeemed = moved.get(label, (0, 0))
+        series.append(MonthPoint(label, checkins, people, issued, redeemed))
+    this_year_moved = [v for k, v in moved.items() if k.startswith(f"{here.year}-")]
+    if here.month > months:  # the series doesn't reach back to January
+        this_year_moved = list(
+            flows.by_month(session, place, f"{here.year}-01", f"{here.year}-12").values()
         )
+    month_moved = moved.get(f"{here.year}-{here.month:02d}", (0, 0))
+    year_moved = (sum(i for i, _ in this_year_moved), sum(r for _, r in this_year_moved))
     return Dashboard(
         place=place,
         residents=residents,
-        month=period_numbers(session, place, this_month, next_month, residents),
-        year=period_numbers(session, place, this_year, next_year, residents),
+        month=period_numbers(session, place, this_month, next_month, residents, month_moved),
+        year=period_numbers(session, place, this_year, next_year, residents, year_moved),
         outstanding=int(
             session.scalar(outstanding.where(in_place(Account.village_id, place))) or 0
         ),
@@ -192,6 +173,24 @@ def build(
         series=series,
         top_villages=village_ranking(session, here, place) if place.village_id is None else [],
     )
+
+
+def _checkins_by_month(session: Session, place: Place, start, end) -> dict[str, tuple[int, int]]:
+    """{local month: (check-ins, distinct residents)} between two UTC times, in one query."""
+    if session.get_bind().dialect.name == "postgresql":
+        month = func.to_char(Checkin.created_at + text("interval '8 hours'"), "YYYY-MM")
+    else:
+        month = func.strftime("%Y-%m", Checkin.created_at, "+8 hours")
+    rows = session.execute(
+        select(month, func.count(Checkin.id), func.count(func.distinct(Checkin.resident_id)))
+        .where(
+            Checkin.created_at >= start,
+            Checkin.created_at < end,
+            in_place(Checkin.village_id, place),
+        )
+        .group_by(month)
+    )
+    return {label: (int(count), int(people)) for label, count, people in rows}
 
 
 def for_reader(session: Session, reader: User, place: Place, **options) -> Dashboard:
@@ -238,11 +237,13 @@ def town_rollup(session: Session, *, now: datetime | None = None) -> list[TownFi
     """The city's view: each town's people, events, check-ins and points, side by side."""
     here = local_now(now)
     this_year, next_year = month_start_utc(here.year, 1), month_start_utc(here.year + 1, 1)
+    flows.catch_up(session)
     figures = []
     for town in session.scalars(select(Town).order_by(Town.code)):
         place = Place(town.id)
         residents = active_residents(session, place)
-        year = period_numbers(session, place, this_year, next_year, residents)
+        ever = flows.by_month(session, place, "0000-00", "9999-99").values()
+        year = period_numbers(session, place, this_year, next_year, residents, (0, 0))
         balances = select(func.coalesce(func.sum(Account.balance), 0)).where(
             Account.kind == "resident", in_place(Account.village_id, place)
         )
@@ -255,8 +256,8 @@ def town_rollup(session: Session, *, now: datetime | None = None) -> list[TownFi
                 participants=year.participants,
                 events=year.events,
                 checkins=year.checkins,
-                issued=_flow(session, place, datetime.min, datetime.max, source="issuance"),
-                redeemed=_flow(session, place, datetime.min, datetime.max, source="redeemed"),
+                issued=sum(issued for issued, _ in ever),
+                redeemed=sum(redeemed for _, redeemed in ever),
                 outstanding=int(session.scalar(balances) or 0),
             )
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -171,40 +172,97 @@ def ledger_rows(session: Session, flt: Filter) -> Iterator[Transfer]:
     return session.scalars(_between(query, Transfer.created_at, flt))
 
 
+def _ledger_header() -> list[str]:
+    return [
+        translate(h)
+        for h in ("编号", "时间", "类型", "阶段", "转出账户", "转入账户", "积分", "备注", "关联")
+    ] + ["hash"]
+
+
+def _ledger_line(t, names: dict[int, str]) -> list:
+    return [
+        t.id,
+        _local(t.created_at),
+        t.kind,
+        t.phase,
+        names.get(t.debit_account_id, t.debit_account_id),
+        names.get(t.credit_account_id, t.credit_account_id),
+        t.amount,
+        t.memo,
+        t.reference or "",
+        t.hash,
+    ]
+
+
+def _ledger_summary(totals: dict[tuple[str, str], tuple[int, int]]) -> list[list]:
+    summary = [[translate("类型"), translate("阶段"), translate("笔数"), translate("积分")]]
+    summary += [[k, p, c, a] for (k, p), (c, a) in sorted(totals.items())]
+    summary.append(
+        [
+            translate("合计"),
+            "",
+            sum(c for c, _ in totals.values()),
+            sum(a for _, a in totals.values()),
+        ],
+    )
+    return summary
+
+
 def ledger_report(session: Session, flt: Filter) -> Report:
     transfers = list(ledger_rows(session, flt))
     names = _account_names(
         session, {t.debit_account_id for t in transfers} | {t.credit_account_id for t in transfers}
     )
-    header = [
-        translate(h)
-        for h in ("编号", "时间", "类型", "阶段", "转出账户", "转入账户", "积分", "备注", "关联")
-    ] + ["hash"]
     rows, totals = [], {}
     for t in transfers:
-        rows.append(
-            [
-                t.id,
-                _local(t.created_at),
-                t.kind,
-                t.phase,
-                names.get(t.debit_account_id, t.debit_account_id),
-                names.get(t.credit_account_id, t.credit_account_id),
-                t.amount,
-                t.memo,
-                t.reference or "",
-                t.hash,
-            ]
-        )
-        key = (t.kind, t.phase)
-        count, amount = totals.get(key, (0, 0))
-        totals[key] = (count + 1, amount + t.amount)
-    summary = [[translate("类型"), translate("阶段"), translate("笔数"), translate("积分")]]
-    summary += [[k, p, c, a] for (k, p), (c, a) in sorted(totals.items())]
-    summary.append(
-        [translate("合计"), "", len(transfers), sum(t.amount for t in transfers)],
+        rows.append(_ledger_line(t, names))
+        count, amount = totals.get((t.kind, t.phase), (0, 0))
+        totals[(t.kind, t.phase)] = (count + 1, amount + t.amount)
+    return Report("ledger", translate("积分流水"), _ledger_header(), rows, _ledger_summary(totals))
+
+
+STREAM_CHUNK = 5000
+NAMES_KEPT = 50_000
+
+
+def ledger_streamed(session: Session, flt: Filter) -> Report:
+    """The ledger report with its rows read as they are written out (a year of a city does
+    not fit in memory): plain rows, a few thousand at a time, names looked up per chunk
+    (a bounded cache); the totals sheet is filled once the rows have all gone by."""
+    totals: dict[tuple[str, str], tuple[int, int]] = {}
+    summary: list[list] = []
+    columns = Transfer.__table__.columns
+    debit, credit = aliased(Account), aliased(Account)
+    query = (
+        select(*columns)
+        .join(debit, debit.id == columns.debit_account_id)
+        .join(credit, credit.id == columns.credit_account_id)
+        .order_by(columns.id)
     )
-    return Report("ledger", translate("积分流水"), header, rows, summary)
+    if flt.village_id is not None or flt.town_id is not None:
+        query = query.where(
+            or_(in_place(debit.village_id, flt.place), in_place(credit.village_id, flt.place))
+        )
+    query = _between(query, columns.created_at, flt)
+
+    def lines() -> Iterator[list]:
+        names: dict[int, str] = {}
+        result = session.execute(query.execution_options(yield_per=STREAM_CHUNK))
+        for part in result.partitions():
+            wanted = {t.debit_account_id for t in part} | {t.credit_account_id for t in part}
+            wanted -= names.keys()
+            if len(names) + len(wanted) > NAMES_KEPT:
+                names.clear()
+                wanted = {t.debit_account_id for t in part} | {t.credit_account_id for t in part}
+            if wanted:
+                names.update(_account_names(session, wanted))
+            for t in part:
+                count, amount = totals.get((t.kind, t.phase), (0, 0))
+                totals[(t.kind, t.phase)] = (count + 1, amount + t.amount)
+                yield _ledger_line(t, names)
+        summary.extend(_ledger_summary(totals))
+
+    return Report("ledger", translate("积分流水"), _ledger_header(), lines(), summary)
 
 
 def checkins_report(session: Session, flt: Filter) -> Report:
@@ -369,6 +427,46 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def stream(report: Report, fmt: str) -> Iterator[bytes]:
+    """The report's file in pieces, its rows read as they are written (memory bounded):
+    CSV line by line; XLSX by openpyxl's write-only workbook, which spools rows to a
+    temporary file, then read back in pieces."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+
+        def taken() -> bytes:
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            return text.encode()
+
+        writer.writerow(report.header)
+        yield "\ufeff".encode() + taken()  # the BOM, so that Excel shows the Chinese right
+        for n, row in enumerate(report.rows, 1):
+            writer.writerow([_safe_cell(v) for v in row])
+            if n % STREAM_CHUNK == 0:
+                yield taken()
+        yield taken()
+        return
+    if fmt != "xlsx":
+        raise UnknownReport(kind=fmt)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(report.title[:31])
+    sheet.append(report.header)
+    for row in report.rows:
+        sheet.append([_safe_cell(v) for v in row])
+    if report.summary:
+        totals = book.create_sheet(translate("汇总"))
+        for row in report.summary:
+            totals.append(row)
+    with tempfile.TemporaryFile() as spool:
+        book.save(spool)
+        spool.seek(0)
+        while piece := spool.read(1 << 20):
+            yield piece
 
 
 CONTENT_TYPES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, stream_with_context
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -65,9 +65,14 @@ def report(args, kind, fmt):
         args["to"],
         town_id=args["town_id"],
     )
-    made = reports.build(db.session, kind, flt)
+    if kind == "ledger":  # a year of a city's transfers: streamed, never held at once
+        made = reports.ledger_streamed(db.session, flt)
+        body = stream_with_context(reports.stream(made, fmt))
+    else:
+        made = reports.build(db.session, kind, flt)
+        body = reports.render(made, fmt)
     return Response(
-        reports.render(made, fmt),
+        body,
         mimetype=reports.CONTENT_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{made.filename(fmt, flt)}"'},
     )

@@ -5,7 +5,12 @@ prebuilt statements in `sql`), `earned` (what each posted transfer adds to earne
 `chain` (hashes and the head), `statement` (a resident's lines) and `verify`.
 """
 
-from points.ledger.accounts import open_account, resident_account, village_account
+from points.ledger.accounts import (
+    account_id_of,
+    open_account,
+    resident_account,
+    village_account,
+)
 from points.ledger.chain import GENESIS_HASH, HEAD_ID, canonical, chain_hash, head
 from points.ledger.statement import StatementLine, count_lines, statement
 from points.ledger.verify import Verification, verify
@@ -14,6 +19,7 @@ from points.ledger.write import (
     LockedAccount,
     balance_now,
     check_amount,
+    lock_accounts,
     post_pending,
     reverse,
     transfer,
@@ -27,12 +33,14 @@ __all__ = [
     "LockedAccount",
     "StatementLine",
     "Verification",
+    "account_id_of",
     "balance_now",
     "canonical",
     "chain_hash",
     "check_amount",
     "count_lines",
     "head",
+    "lock_accounts",
     "open_account",
     "post_pending",
     "resident_account",

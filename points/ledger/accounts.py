@@ -34,3 +34,19 @@ def village_account(session: Session, village_id: int, kind: str) -> Account:
         )
     )
     return account or open_account(session, kind, village_id)
+
+
+def account_id_of(
+    session: Session, *, user_id: int | None = None, village_id: int | None = None, kind: str = ""
+) -> int | None:
+    """An account's id, read only (a resident's, or a village's of `kind`); None if missing.
+
+    For the reads a write does before it takes its locks: it never opens an account.
+    """
+    if user_id is not None:
+        return session.scalar(select(Account.id).where(Account.user_id == user_id))
+    return session.scalar(
+        select(Account.id).where(
+            Account.village_id == village_id, Account.kind == kind, Account.user_id.is_(None)
+        )
+    )

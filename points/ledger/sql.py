@@ -60,4 +60,22 @@ DEBIT_RESIDENT = {
     for column in ("debits_posted", "debits_pending")
 }
 
+# Posting a hold: the pending counter gives the amount to the posted one, in one statement.
+POST_DEBIT = (
+    update(accounts)
+    .where(_account)
+    .values(
+        debits_pending=accounts.c.debits_pending - _amount,
+        debits_posted=accounts.c.debits_posted + _amount,
+    )
+)
+POST_CREDIT = (
+    update(accounts)
+    .where(_account)
+    .values(
+        credits_pending=accounts.c.credits_pending - _amount,
+        credits_posted=accounts.c.credits_posted + _amount,
+    )
+)
+
 BALANCE = select(Account.balance).where(_account)

@@ -1,9 +1,10 @@
 """The ledger's write path: transfer, hold, post, void, reverse.
 
 Every function here expects to run inside `write_transaction` (or a test's transaction) and
-never commits. Each write locks the accounts it touches in id order, then the chain head,
-and only then reads what it decides on (pretix PR #6067). Counters change only through
-guarded relative UPDATEs; the accounts table's CHECK constraint is the last guard.
+never commits. Each write locks the accounts it touches in id order and only then reads what
+it decides on (pretix PR #6067); the chain head, which every transfer moves, is locked last.
+Counters change only through guarded relative UPDATEs; the accounts table's CHECK constraint
+is the last guard.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def transfer(
     earned_as: str | None = None,
     rule_id: int | None = None,
     rule_version_id: int | None = None,
+    locked: dict[int, LockedAccount] | None = None,
+    new_reference: bool = False,
 ) -> Transfer:
     """Move `amount` points from the debit to the credit account; `pending` only holds them.
 
@@ -68,6 +71,12 @@ def transfer(
     `earned_as` is the kind the transfer counts as for earned points (a reversal counts as
     the kind it reverses, so reversing a redemption refund never adds to "earned").
     `rule_id`/`rule_version_id`: the rule the transfer is made under (points.rules).
+    `locked`: both accounts as the caller already locked them (lock_accounts), so they are
+    not read again. `new_reference`: the reference names a row this transaction just made,
+    so no earlier transfer can hold it (the unique index still guards it).
+
+    The chain head — one row every transfer in the city moves — is locked last, after the
+    accounts are moved, so a transfer holds it only for its own insert and the commit.
     """
     check_amount(amount)
     if kind not in TRANSFER_KINDS:
@@ -75,10 +84,12 @@ def transfer(
     if debit_id == credit_id:
         raise InvalidInput(detail="debit and credit are the same account")
     connection = _connection(session)
-    accounts = _lock_accounts(connection, debit_id, credit_id)
-    head = _lock_head(connection)
+    accounts = locked or _lock_accounts(connection, debit_id, credit_id)
+    head = None
     phase = "pending" if pending else "single"
     if idempotency_key is not None:
+        # Under the head, so that two transfers with one key but other accounts see each other.
+        head = _lock_head(connection)
         earlier = session.scalar(
             select(Transfer).where(Transfer.idempotency_key == idempotency_key)
         )
@@ -95,7 +106,7 @@ def transfer(
             if not same:
                 raise IdempotencyConflict()
             return earlier
-    if reference is not None:
+    if reference is not None and not new_reference:
         used = connection.scalar(sql.REFERENCE_USED, {"ref": reference})
         if used is not None:
             raise DuplicateReference(reference=reference, transfer_id=used)
@@ -107,7 +118,7 @@ def transfer(
     created = _append(
         session,
         connection,
-        head,
+        head or _lock_head(connection),
         debit_account_id=debit_id,
         credit_account_id=credit_id,
         amount=amount,
@@ -189,18 +200,18 @@ def _resolve(
     debit_id, credit_id, amount = held.debit_account_id, held.credit_account_id, held.amount
     connection = _connection(session)
     accounts = _lock_accounts(connection, debit_id, credit_id)
-    head = _lock_head(connection)
     if connection.scalar(sql.RESOLVED_BY, {"held_id": pending_id}) is not None:
         raise NotPending()
-    _add(connection, debit_id, "debits_pending", -amount)
-    _add(connection, credit_id, "credits_pending", -amount)
-    if phase == "post":
-        _add(connection, debit_id, "debits_posted", amount)
-        _add(connection, credit_id, "credits_posted", amount)
+    if phase == "post":  # pending → posted: one statement per account
+        connection.execute(sql.POST_DEBIT, {"account_id": debit_id, "amount": amount})
+        connection.execute(sql.POST_CREDIT, {"account_id": credit_id, "amount": amount})
+    else:
+        _add(connection, debit_id, "debits_pending", -amount)
+        _add(connection, credit_id, "credits_pending", -amount)
     created = _append(
         session,
         connection,
-        head,
+        _lock_head(connection),  # the shared row last
         debit_account_id=debit_id,
         credit_account_id=credit_id,
         amount=amount,
@@ -233,6 +244,11 @@ def _connection(session: Session) -> Connection:
     """The transaction's connection, after writing out pending ORM changes (autoflush)."""
     session.flush()
     return session.connection()
+
+
+def lock_accounts(session: Session, first: int, second: int) -> dict[int, LockedAccount]:
+    """Lock a transfer's two accounts (in id order) ahead of it; pass the result as `locked`."""
+    return _lock_accounts(_connection(session), first, second)
 
 
 def _lock_accounts(connection: Connection, first: int, second: int) -> dict[int, LockedAccount]:

@@ -4,7 +4,15 @@ from points.models.base import Base, utcnow
 from points.models.cases import Case, Objection, Posting
 from points.models.events import Checkin, Event, EventCategory
 from points.models.field import ActingSession, OfflineScan
-from points.models.ledger import Account, LedgerHead, Transfer
+from points.models.ledger import (
+    Account,
+    LedgerCheckpoint,
+    LedgerCheckpointBalance,
+    LedgerHead,
+    LedgerMonth,
+    RollupMark,
+    Transfer,
+)
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
@@ -32,15 +40,19 @@ __all__ = [
     "Household",
     "HouseholdConsent",
     "IdempotencyRecord",
+    "LedgerCheckpoint",
+    "LedgerCheckpointBalance",
     "LedgerHead",
+    "LedgerMonth",
     "Notice",
-    "OfflineScan",
     "Objection",
+    "OfflineScan",
     "Participation",
     "Posting",
     "Redemption",
     "Reward",
     "Role",
+    "RollupMark",
     "Rule",
     "RuleBook",
     "RuleBookVersion",

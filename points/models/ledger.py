@@ -110,3 +110,57 @@ class LedgerHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class LedgerCheckpoint(Base):
+    """Where the last clean verification ended, sealed: `verify` goes on from here.
+
+    One row (id 1). `seal` is an HMAC, under the app's secret key, of the transfer it ends
+    at, that transfer's hash, the scrub's place and the sums of the counters kept in
+    ledger_checkpoint_balances, so changing the checkpoint without the key is caught.
+    """
+
+    __tablename__ = "ledger_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    scrubbed_to: Mapped[int] = mapped_column(BigInteger)  # the scrub's place in older transfers
+    accounts: Mapped[int] = mapped_column(BigInteger)
+    sums: Mapped[str] = mapped_column(String(200))
+    seal: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerCheckpointBalance(Base):
+    """Each account's counters as the transfers up to the checkpoint give them."""
+
+    __tablename__ = "ledger_checkpoint_balances"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    debits_posted: Mapped[int] = mapped_column(BigInteger, default=0)
+    credits_posted: Mapped[int] = mapped_column(BigInteger, default=0)
+    debits_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    credits_pending: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LedgerMonth(Base):
+    """Points a village issued (net of deductions and reversals back into issuance) and
+    took in as redemptions in one local month: the dashboards' series, rolled up from the
+    transfers after `RollupMark('ledger_months')` (points/admin/flows.py)."""
+
+    __tablename__ = "ledger_months"
+
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11", Asia/Shanghai
+    issued: Mapped[int] = mapped_column(BigInteger, default=0)
+    redeemed: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RollupMark(Base):
+    """How far a rollup has read the transfers (their ids commit in order: the chain)."""
+
+    __tablename__ = "rollup_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)

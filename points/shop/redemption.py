@@ -23,11 +23,12 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from points import ledger, policy
 from points.admin import audit
 from points.clock import day_start_utc, this_month_start_utc
-from points.db import DatabaseBusy, write_transaction
+from points.db import DatabaseBusy, keep, write_transaction
 from points.errors import (
     N_,
     DomainError,
@@ -39,7 +40,7 @@ from points.errors import (
     ResidentSuspended,
     render,
 )
-from points.models import Account, Redemption, Reward, User, utcnow
+from points.models import Redemption, Reward, Transfer, User, utcnow
 from points.people import notices
 from points.places import settings, village_place
 from points.policy import Place
@@ -69,6 +70,17 @@ ACTION_LABELS = {
     "cancel": N_("取消"),
     "fulfil": N_("核销领取"),
 }
+
+
+# The columns a new request leaves empty.
+_UNDECIDED = (
+    "voucher_code",
+    "decided_at",
+    "decided_by",
+    "fulfilled_at",
+    "fulfilled_by",
+    "cancelled_at",
+)
 
 
 # --- errors ----------------------------------------------------------------------------
@@ -177,29 +189,60 @@ def _locked(session: Session, redemption_id: int) -> Redemption:
     return redemption
 
 
-def _lock_accounts(session: Session, *ids: int) -> None:
-    session.scalars(
-        select(Account.id).where(Account.id.in_(sorted(ids))).order_by(Account.id).with_for_update()
-    ).all()
-
-
 def place_of_redemption(session: Session, redemption: Redemption) -> Place:
     return village_place(session, redemption.village_id)
 
 
-def _ensure_admin_of(session: Session, actor: User, redemption: Redemption) -> None:
+def _ensure_admin_of(session: Session, actor: User, redemption: Redemption) -> Place:
     """Who may approve, reject or hand over: admins over its village, never their own."""
-    policy.ensure_may_decide_redemption(
-        actor, place_of_redemption(session, redemption), redemption.resident_id
-    )
+    place = place_of_redemption(session, redemption)
+    policy.ensure_may_decide_redemption(actor, place, redemption.resident_id)
+    return place
 
 
-def _audit(session: Session, actor_id: int, action: str, r: Redemption, before: str) -> None:
+@dataclass(frozen=True)
+class _Known:
+    """What a decision read before its lock: the redemption's place (who may decide never
+    changes with its state), its reward, its hold (a transfer is never altered) and who
+    decides. Held here, the objects stay in the session's (weak) identity map."""
+
+    place: Place
+    reward: Reward
+    hold: Transfer | None
+    actor_id: int
+
+
+def _before_deciding(session: Session, actor: User, redemption_id: int) -> _Known:
+    found = session.get(Redemption, redemption_id)
+    if found is None:
+        raise NotFound(what=f"兑换单 {redemption_id}")
+    place = _ensure_admin_of(session, actor, found)
+    hold = session.get(Transfer, found.hold_transfer_id) if found.hold_transfer_id else None
+    return _Known(place, found.reward, hold, actor.id)
+
+
+def _locked_with(session: Session, redemption_id: int, known: _Known) -> Redemption:
+    """The redemption locked and read fresh, with the reward read before the lock."""
+    redemption = _locked(session, redemption_id)
+    set_committed_value(redemption, "reward", known.reward)
+    return redemption
+
+
+def _audit(
+    session: Session,
+    actor_id: int,
+    action: str,
+    r: Redemption,
+    before: str,
+    *,
+    town_id: int | None = None,
+) -> None:
     audit.record(
         session,
         actor_id=actor_id,
         action=f"redemption.{action}",
         village_id=r.village_id,
+        town_id=town_id,
         target_type="redemption",
         target_id=r.id,
         before={"status": before},
@@ -216,71 +259,98 @@ def _audit(session: Session, actor_id: int, action: str, r: Redemption, before: 
 
 # --- transitions -------------------------------------------------------------------------
 def request(session: Session, *, resident: User, reward_id: int, quantity: object) -> Redemption:
-    """Ask for reward × quantity: hold the points and reserve the stock, or refuse."""
+    """Ask for reward × quantity: hold the points and reserve the stock, or refuse.
+
+    What needs no lock is read first: the reward as the resident saw it (its price, place and
+    whether it is on offer), both accounts' ids and the village's monthly limit. Inside the
+    lock: the stock (a guarded UPDATE), both accounts, the month's count (exact, since the
+    resident's account is held), the new rows, and the ledger's hold with the chain head last.
+    """
     quantity = check_quantity(quantity)
     if not resident.active:
         raise ResidentSuspended()
+    reward = session.get(Reward, reward_id)
+    if reward is None:
+        raise NotFound(what=f"奖品 {reward_id}")
+    if reward.village_id is not None and reward.village_id != resident.village_id:
+        raise OtherVillageReward(name=reward.name)
+    if reward.town_id != resident.town_id:
+        raise OtherTownReward(name=reward.name)
+    if not reward.active:
+        raise RewardUnavailable(name=reward.name)
+    points = reward.points_cost * quantity
+    if points > ledger.MAX_AMOUNT:
+        raise InvalidAmount(limit=ledger.MAX_AMOUNT)
+    account_id = ledger.account_id_of(session, user_id=resident.id)
+    sink_id = ledger.account_id_of(session, village_id=resident.village_id, kind="redeemed")
+    limit = settings.get(
+        session, "monthly_redemption_limit", resident.village_id, town_id=resident.town_id
+    )
+    resident_id, village_id, town_id = resident.id, resident.village_id, resident.town_id
     with write_transaction(session):
-        reward = session.get(Reward, reward_id)
-        if reward is None:
-            raise NotFound(what=f"奖品 {reward_id}")
-        if reward.village_id is not None and reward.village_id != resident.village_id:
-            raise OtherVillageReward(name=reward.name)
-        if reward.town_id != resident.town_id:
-            raise OtherTownReward(name=reward.name)
-        if not reward.active:
-            raise RewardUnavailable(name=reward.name)
-        points = reward.points_cost * quantity
-        if points > ledger.MAX_AMOUNT:
-            raise InvalidAmount(limit=ledger.MAX_AMOUNT)
-        account = ledger.resident_account(session, resident.id)
-        sink = ledger.village_account(session, resident.village_id, "redeemed")
+        if account_id is None:
+            account_id = ledger.resident_account(session, resident_id).id
+        if sink_id is None:
+            sink_id = ledger.village_account(session, village_id, "redeemed").id
         # Stock first (the reward row), then both accounts in id order: the lock order of
         # every transition. Holding the resident's account makes the monthly count exact.
         catalogue.reserve_stock(session, reward, quantity)
-        _lock_accounts(session, account.id, sink.id)
-        _check_monthly_limits(session, resident, reward, quantity)
+        locked = ledger.lock_accounts(session, account_id, sink_id)
+        _check_monthly_limits(session, resident_id, reward, quantity, limit)
         redemption = Redemption(
-            resident_id=resident.id,
+            resident_id=resident_id,
             reward_id=reward.id,
-            village_id=resident.village_id,
+            village_id=village_id,
             quantity=quantity,
             points=points,
             status="pending",
+            reason="",
+            created_at=utcnow(),
+            # Every column given, so the answer needs no read after the commit.
+            **dict.fromkeys(_UNDECIDED),
         )
         session.add(redemption)
         session.flush()
-        hold = ledger.transfer(
-            session,
-            debit_id=account.id,
-            credit_id=sink.id,
-            amount=points,
-            kind="redeem",
-            memo=f"兑换 {reward.name} ×{quantity}",
-            reference=f"redemption:{redemption.id}",
-            actor_id=resident.id,
-            pending=True,
-        )
-        redemption.hold_transfer_id = hold.id
         catalogue.record_movement(
             session,
             reward.id,
             "reserve",
             -quantity,
             redemption_id=redemption.id,
-            actor_id=resident.id,
+            actor_id=resident_id,
         )
-        _audit(session, resident.id, "request", redemption, "")
+        _audit(session, resident_id, "request", redemption, "", town_id=town_id)
+        hold = ledger.transfer(
+            session,
+            debit_id=account_id,
+            credit_id=sink_id,
+            amount=points,
+            kind="redeem",
+            memo=f"兑换 {reward.name} ×{quantity}",
+            reference=f"redemption:{redemption.id}",
+            actor_id=resident_id,
+            pending=True,
+            locked=locked,
+            new_reference=True,
+        )
+        redemption.hold_transfer_id = hold.id
+        set_committed_value(redemption, "reward", reward)
+        keep(session, redemption, reward)
     return redemption
 
 
-def _check_monthly_limits(session: Session, resident: User, reward: Reward, quantity: int) -> None:
+def _check_monthly_limits(
+    session: Session, resident_id: int, reward: Reward, quantity: int, limit: object
+) -> None:
+    """The reward's monthly limit per resident and the village's on requests (`limit`)."""
+    if reward.monthly_limit is None and limit is None:
+        return
     since = this_month_start_utc()
     mine = select(
         func.coalesce(func.sum(case((Redemption.reward_id == reward.id, Redemption.quantity))), 0),
         func.count(),
     ).where(
-        Redemption.resident_id == resident.id,
+        Redemption.resident_id == resident_id,
         Redemption.status.in_(LIVE_STATUSES),
         Redemption.created_at >= since,
     )
@@ -289,25 +359,22 @@ def _check_monthly_limits(session: Session, resident: User, reward: Reward, quan
         raise MonthlyLimitReached(
             what=f"「{reward.name}」", limit=f"{reward.monthly_limit} 件", used=f"{same_reward} 件"
         )
-    limit = settings.get(
-        session, "monthly_redemption_limit", resident.village_id, town_id=resident.town_id
-    )
     if limit is not None and requests + 1 > int(limit):
         raise MonthlyLimitReached(what="兑换申请", limit=f"{limit} 次", used=f"{requests} 次")
 
 
 def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
     """Post the hold and issue a voucher; only a pending request, never one's own."""
+    known = _before_deciding(session, actor, redemption_id)
+    place, actor_id = known.place, known.actor_id
     with write_transaction(session):
-        redemption = _locked(session, redemption_id)
-        _ensure_admin_of(session, actor, redemption)
+        redemption = _locked_with(session, redemption_id, known)
         before, status = redemption.status, advance(redemption, "approve")
-        _resolve_hold(session, redemption, "approve", actor)
         code = new_voucher_code()
         while session.scalar(select(Redemption.id).where(Redemption.voucher_code == code)):
             code = new_voucher_code()
         redemption.voucher_code = code
-        _decide(redemption, status, actor)
+        _decide(redemption, status, actor_id)
         notices.notify(
             session,
             redemption.resident_id,
@@ -315,23 +382,25 @@ def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
             f"您兑换的「{redemption.reward.name}」×{redemption.quantity} 已审核通过，"
             f"兑换码 {code}，请到村积分超市出示兑换码领取。",
         )
-        _audit(session, actor.id, "approve", redemption, before)
+        _audit(session, actor_id, "approve", redemption, before, town_id=place.town_id)
+        _resolve_hold(session, redemption, "approve", actor_id)  # the ledger (its head) last
+        keep(session, redemption, redemption.reward)
     return redemption
 
 
 def reject(session: Session, *, actor: User, redemption_id: int, reason: object) -> Redemption:
     """Void the hold and put the stock back; a reason is required."""
     reason = str(reason or "").strip()
+    known = _before_deciding(session, actor, redemption_id)
+    place, actor_id = known.place, known.actor_id
+    if not reason or len(reason) > 200:  # who asks comes before what they sent
+        raise ReasonRequired()
     with write_transaction(session):
-        redemption = _locked(session, redemption_id)
-        _ensure_admin_of(session, actor, redemption)  # who asks comes before what they sent
-        if not reason or len(reason) > 200:
-            raise ReasonRequired()
+        redemption = _locked_with(session, redemption_id, known)
         before, status = redemption.status, advance(redemption, "reject")
-        _release(session, redemption, actor)
-        _resolve_hold(session, redemption, "reject", actor)
+        _release(session, redemption, actor_id)
         redemption.reason = reason
-        _decide(redemption, status, actor)
+        _decide(redemption, status, actor_id)
         notices.notify(
             session,
             redemption.resident_id,
@@ -339,7 +408,9 @@ def reject(session: Session, *, actor: User, redemption_id: int, reason: object)
             f"您兑换的「{redemption.reward.name}」×{redemption.quantity} 未通过：{reason}。"
             f"冻结的 {redemption.points} 积分已退回。",
         )
-        _audit(session, actor.id, "reject", redemption, before)
+        _audit(session, actor_id, "reject", redemption, before, town_id=place.town_id)
+        _resolve_hold(session, redemption, "reject", actor_id)  # the ledger (its head) last
+        keep(session, redemption, redemption.reward)
     return redemption
 
 
@@ -349,32 +420,34 @@ def cancel(session: Session, *, resident: User, redemption_id: int) -> Redemptio
         redemption = _locked(session, redemption_id)
         policy.ensure_may_cancel_redemption(resident, redemption.resident_id)
         before, status = redemption.status, advance(redemption, "cancel")
-        _release(session, redemption, resident)
-        _resolve_hold(session, redemption, "cancel", resident)
+        _release(session, redemption, resident.id)
         redemption.status = status
         redemption.cancelled_at = utcnow()
         _audit(session, resident.id, "cancel", redemption, before)
+        _resolve_hold(session, redemption, "cancel", resident.id)  # the ledger (its head) last
     return redemption
 
 
 def fulfil(session: Session, *, actor: User, redemption_id: int) -> Redemption:
     """Record the hand-over of an approved redemption's goods: who and when."""
+    known = _before_deciding(session, actor, redemption_id)
+    place, actor_id = known.place, known.actor_id
     with write_transaction(session):
-        redemption = _locked(session, redemption_id)
-        _ensure_admin_of(session, actor, redemption)
+        redemption = _locked_with(session, redemption_id, known)
         before, status = redemption.status, advance(redemption, "fulfil")
         redemption.status = status
         redemption.fulfilled_at = utcnow()
-        redemption.fulfilled_by = actor.id
+        redemption.fulfilled_by = actor_id
         catalogue.record_movement(
             session,
             redemption.reward_id,
             "handover",
             -redemption.quantity,
             redemption_id=redemption.id,
-            actor_id=actor.id,
+            actor_id=actor_id,
         )
-        _audit(session, actor.id, "fulfil", redemption, before)
+        _audit(session, actor_id, "fulfil", redemption, before, town_id=place.town_id)
+        keep(session, redemption, redemption.reward)
     return redemption
 
 
@@ -401,21 +474,21 @@ def fulfil_voucher(session: Session, *, actor: User, code: object) -> Redemption
     return fulfil(session, actor=actor, redemption_id=found.id)
 
 
-def _resolve_hold(session: Session, redemption: Redemption, action: str, actor: User) -> None:
+def _resolve_hold(session: Session, redemption: Redemption, action: str, actor_id: int) -> None:
     """Post (approve) or void (reject, cancel) the hold; a second resolution is refused."""
     resolve = ledger.post_pending if action == "approve" else ledger.void_pending
     try:
         resolve(
             session,
             redemption.hold_transfer_id,
-            actor_id=actor.id,
+            actor_id=actor_id,
             memo=f"redemption:{redemption.id}:{action}",
         )
     except (NotPending, IntegrityError):
         raise IllegalTransition(redemption, action) from None
 
 
-def _release(session: Session, redemption: Redemption, actor: User) -> None:
+def _release(session: Session, redemption: Redemption, actor_id: int) -> None:
     catalogue.release_stock(session, redemption.reward, redemption.quantity)
     catalogue.record_movement(
         session,
@@ -423,14 +496,14 @@ def _release(session: Session, redemption: Redemption, actor: User) -> None:
         "release",
         redemption.quantity,
         redemption_id=redemption.id,
-        actor_id=actor.id,
+        actor_id=actor_id,
     )
 
 
-def _decide(redemption: Redemption, status: str, actor: User) -> None:
+def _decide(redemption: Redemption, status: str, actor_id: int) -> None:
     redemption.status = status
     redemption.decided_at = utcnow()
-    redemption.decided_by = actor.id
+    redemption.decided_by = actor_id
 
 
 # --- many at once ---------------------------------------------------------------------------

@@ -167,3 +167,28 @@ def test_monthly_notice_masks_names_and_ranks_by_points_earned(
     assert "张三丰" not in text
     # 李四 earned 25 then lost 20 to a deduction: 5, behind 张三丰's 10.
     assert text.index("张*丰") < text.index("李*")
+
+
+def test_the_streamed_ledger_export_reads_in_chunks_and_gives_the_same_rows_and_totals(
+    client, auth, session, town, award_checkin, monkeypatch
+):
+    from points.admin import reports
+
+    busy_village(session, town, award_checkin)
+    flt = reports.scope_filter(session, town.admin_a, None, None, None)
+    whole = reports.ledger_report(session, flt)
+    session.rollback()
+    assert len(whole.rows) > 4
+    # Chunks of two rows and a name cache of three: every chunk boundary and cache reset.
+    monkeypatch.setattr(reports, "STREAM_CHUNK", 2)
+    monkeypatch.setattr(reports, "NAMES_KEPT", 3)
+    headers = auth.headers(town.admin_a)
+    answer = client.get("/api/v1/reports/ledger.csv", headers=headers)
+    lines = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    assert lines[1:] == [[str(v) for v in row] for row in whole.rows]
+    answer = client.get("/api/v1/reports/ledger.xlsx", headers=headers)
+    book = load_workbook(io.BytesIO(answer.data))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))[1:]
+    assert [["" if v is None else v for v in row] for row in rows] == whole.rows
+    totals = book.worksheets[1].iter_rows(values_only=True)
+    assert [["" if v is None else v for v in row] for row in totals] == whole.summary
