@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
-from points.protection import COOKIE_SETTINGS
+# Cookie flags (Secure is added over https by points/protection.py).
+REMEMBER_DAYS = 30
+COOKIE_SETTINGS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=REMEMBER_DAYS),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
 
 
 def _instance_secret(instance_path: str, name: str) -> str:

@@ -7,8 +7,6 @@ request's, or `PREFERRED_URL_SCHEME=https` behind a proxy) HSTS and Secure cooki
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
@@ -31,16 +29,6 @@ CSP = "; ".join(
     ]
 )
 HSTS = "max-age=31536000"
-REMEMBER_DAYS = 30
-
-
-COOKIE_SETTINGS = {
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_DURATION": timedelta(days=REMEMBER_DAYS),
-    "REMEMBER_COOKIE_HTTPONLY": True,
-    "REMEMBER_COOKIE_SAMESITE": "Lax",
-}
 
 
 class SessionOverHttps(SecureCookieSessionInterface):
