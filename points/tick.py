@@ -13,12 +13,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from points.cases import publicity
+from points.year import settlement
 
 Job = Callable[[Session, datetime], int]
 
 # name → job. Order matters only where one job's work feeds another's.
 JOBS: dict[str, Job] = {
     "postings": publicity.post_due,  # 公示期满的积分入账
+    "expiry": lambda session, now: len(settlement.run(session, now=now)),  # 积分到期
 }
 
 
