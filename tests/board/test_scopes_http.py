@@ -97,8 +97,6 @@ def test_scope_town_without_town_id_is_a_422_asking_for_it_when_there_are_severa
         ("scope=village&village_id=9999", "unknown_village"),
         ("scope=town&town_id=9999", "unknown_town"),
         ("town_id=9999&kind=villages", "unknown_town"),
-        ("kind=households&grid_id=99999999999999999999999", "unknown_grid"),
-        ("scope=town&town_id=1099511627776", "unknown_town"),  # beyond a 32-bit id column
     ],
 )
 def test_an_unknown_place_is_a_404_in_the_json_error_shape(client, scored, query, reason):
@@ -106,6 +104,19 @@ def test_an_unknown_place_is_a_404_in_the_json_error_shape(client, scored, query
     assert answer.status_code == 404
     body = answer.get_json()
     assert body["code"] == 404 and body["reason"] == reason and body["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "kind=households&grid_id=99999999999999999999999",
+        "scope=town&town_id=1099511627776",  # beyond a 32-bit id column
+    ],
+)
+def test_an_id_beyond_what_the_database_holds_is_a_422_out_of_range(client, scored, query):
+    answer = client.get(f"{API}?{query}")
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"]["reason"] == "out_of_range"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 from support.accounts import PASSWORD
-from support.browser import PHONE, chromium_with_camera
+from support.browser import PHONE, chromium_with_camera, wait_until
 
 from points.models import Checkin, OfflineScan, Transfer
 from points.people.cards import card_token
@@ -80,8 +80,8 @@ def _wait_uploaded(tab, states: dict) -> None:
         f"document.querySelectorAll('#queue-list [data-state={state}]').length === {n}"
         for state, n in states.items()
     )
-    tab.wait_for_function(
-        f"document.getElementById('field-queue').dataset.pending === '0' && {condition}"
+    wait_until(
+        tab, f"document.getElementById('field-queue').dataset.pending === '0' && {condition}"
     )
 
 
@@ -98,13 +98,13 @@ def test_five_cards_scanned_offline_survive_a_reload_and_are_awarded_once_online
         _login(tab, live_server.url, town.staff_a)
         # Online once: the manual page installs the service worker, which keeps the scanner.
         tab.goto(f"{live_server.url}/events/{event_id}/manual")
-        tab.wait_for_function("document.getElementById('field-queue').dataset.offlineReady")
+        wait_until(tab, "document.getElementById('field-queue').dataset.offlineReady")
         context.set_offline(True)
         tab.goto(f"{live_server.url}/events/{event_id}/scan")  # from the kept copy
-        tab.wait_for_function("Number(document.getElementById('queue-count').textContent) === 5")
+        wait_until(tab, "Number(document.getElementById('queue-count').textContent) === 5")
         assert _checkins(session, event_id) == 0
         tab.reload()  # still without signal
-        tab.wait_for_function("document.getElementById('field-queue').dataset.loaded")
+        wait_until(tab, "document.getElementById('field-queue').dataset.loaded")
         assert _pending(tab) == 5
         assert tab.locator("#queue-list [data-state=pending]").count() == 5
         assert _checkins(session, event_id) == 0
@@ -137,11 +137,11 @@ def test_a_network_cut_in_the_middle_of_the_upload_resumes_and_still_awards_five
     context = page.context
     _login(page, live_server.url, town.staff_a)
     page.goto(f"{live_server.url}/events/{event_id}/scan")
-    page.wait_for_function("document.getElementById('field-queue').dataset.loaded")
+    wait_until(page, "document.getElementById('field-queue').dataset.loaded")
     context.set_offline(True)
     for token in tokens:
         page.evaluate("(t) => window.pinganScanCard(t)", token)
-    page.wait_for_function("Number(document.getElementById('queue-count').textContent) === 6")
+    wait_until(page, "Number(document.getElementById('queue-count').textContent) === 6")
 
     sent = []
 
@@ -156,9 +156,10 @@ def test_a_network_cut_in_the_middle_of_the_upload_resumes_and_still_awards_five
 
     page.route("**/api/v1/events/*/checkins", cut_on_the_third)
     context.set_offline(False)
-    page.wait_for_function(
+    wait_until(
+        page,
         "!document.getElementById('field-queue').dataset.uploading && "
-        "document.querySelectorAll('#queue-list [data-state=awarded]').length === 2"
+        "document.querySelectorAll('#queue-list [data-state=awarded]').length === 2",
     )
     assert _checkins(session, event_id) == 3  # the third arrived; its answer was lost
     page.unroute("**/api/v1/events/*/checkins")

@@ -25,6 +25,16 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
 
 
+def row_named(page, name: str) -> int:
+    """The index of the form row whose item name is `name` ('' = the first blank row): the
+    village may already have items of its own, so the rows are not assumed."""
+    names = page.locator("input[name$='-name'][name^='items-']")
+    for i in range(names.count()):
+        if names.nth(i).input_value() == name:
+            return int(names.nth(i).get_attribute("name").split("-")[1])
+    raise AssertionError(f"no row named {name!r}")
+
+
 def test_a_village_admin_publishes_at_360px_and_a_resident_sees_both_versions(
     browser, live_server, demo_city
 ):
@@ -38,18 +48,19 @@ def test_a_village_admin_publishes_at_360px_and_a_resident_sees_both_versions(
         page.fill("input[name=votes_for]", "38")
         page.fill("input[name=votes_against]", "1")
         page.fill("input[name=votes_abstain]", "0")
-        page.fill("input[name='items-0-name']", "门前三包")
-        page.fill("input[name='items-0-points']", "2")
-        page.select_option("select[name='items-0-cap_per']", "household")
-        page.select_option("select[name='items-0-cap_period']", "month")
-        page.fill("input[name='items-0-cap_times']", "4")
+        row = row_named(page, "")
+        page.fill(f"input[name='items-{row}-name']", "门前三包")
+        page.fill(f"input[name='items-{row}-points']", "2")
+        page.select_option(f"select[name='items-{row}-cap_per']", "household")
+        page.select_option(f"select[name='items-{row}-cap_period']", "month")
+        page.fill(f"input[name='items-{row}-cap_times']", "4")
         save_artifact("rules-publish-360.png", page.screenshot(full_page=True))
         page.click("form[data-testid=publish-form] button[type=submit]")
         page.wait_for_url("**/rules?village_id=*")
         assert "门前三包" in page.content()
 
         page.goto(live_server.url + "/admin/rules")  # the second version: 3 points
-        page.fill("input[name='items-0-points']", "3")
+        page.fill(f"input[name='items-{row_named(page, '门前三包')}-points']", "3")
         page.click("form[data-testid=publish-form] button[type=submit]")
         page.wait_for_url("**/rules?village_id=*")
 

@@ -94,7 +94,7 @@ def phone_camera_showing(browser, folder: Path, text: str, *, size: int):
         yield tab
 
 
-def wait_until(tab, expression: str, timeout: float = 10_000) -> None:
+def wait_until(tab, expression: str, timeout: float = 30_000) -> None:
     """Poll a JavaScript expression until it is true (Playwright's wait_for_function builds
     its predicate with eval, which the pages' CSP rightly refuses; evaluate is not page script)."""
     import time
