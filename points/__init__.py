@@ -26,7 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from points import api, auth, boundary, cli, db, edge, i18n, protection, web
+    from points import api, auth, cli, db, edge, i18n, web
+    from points.edge import boundary, protection
     from points.extensions import csrf, limiter, migrate
     from points.extensions import db as sqla
     from points.people import passwords

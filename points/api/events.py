@@ -14,10 +14,10 @@ from points.api.common import PageArgs
 from points.auth import require
 from points.checkin import events
 from points.checkin.events import EventForm
+from points.edge.scanning import shown_code
 from points.extensions import db
 from points.models import EventCategory
 from points.qr import qr_svg
-from points.scanning import shown_code
 
 blp = Blueprint("api_events", __name__, description="Events and their check-in QR codes")
 

@@ -8,10 +8,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points.auth import login_required
+from points.edge.scanning import base_url
 from points.extensions import db
 from points.households import score
 from points.places import settings
-from points.scanning import base_url
 from points.statements import issue, pdf
 
 blp = Blueprint("api_households", __name__, description="Households (户) and 积分贷 statements")

@@ -25,12 +25,12 @@ from points import checkin
 from points.checkin import CheckinRefused
 from points.checkin.events import get_event
 from points.edge import status_for
+from points.edge.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.errors import N_, DomainError
 from points.extensions import db
 from points.i18n import translate
 from points.people.cards import NoCard, card_holder, card_token
 from points.qr import qr_svg_inline
-from points.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.web import nav
 
 bp = Blueprint("checkin", __name__)

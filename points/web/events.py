@@ -13,10 +13,10 @@ from points.checkin import events
 from points.checkin.events import EventForm
 from points.clock import local_time, to_utc
 from points.edge import status_for
+from points.edge.scanning import shown_code
 from points.errors import N_, REFUSALS, DomainError, InvalidInput
 from points.extensions import db
 from points.i18n import translate
-from points.scanning import shown_code
 from points.web import nav
 from points.web.admin_common import village_choices
 

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from sqlalchemy import func, select
 
 from points import ledger
-from points.boundary import safe_next
+from points.edge.boundary import safe_next
 from points.extensions import db
 from points.i18n import LANGUAGES
 from points.models import User, Village

@@ -17,8 +17,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from points import ledger
-from points.boundary import safe_next
 from points.edge import status_for
+from points.edge.boundary import safe_next
 from points.errors import N_, REFUSALS, DomainError, UnknownAccount
 from points.extensions import db
 from points.i18n import translate

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from points import policy
 from points.auth import require
-from points.boundary import safe_next
 from points.edge import status_for
+from points.edge.boundary import safe_next
+from points.edge.guards import voucher_guesses
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
-from points.guards import voucher_guesses
 from points.i18n import translate
 from points.models import User
 from points.models.shop import REDEMPTION_STATUSES

@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from points import policy
 from points.admin.reports import CONTENT_TYPES, render
 from points.auth import require
+from points.edge.scanning import base_url
 from points.errors import N_, Msgid, NotFound
 from points.extensions import db
 from points.households import score
 from points.i18n import translate
 from points.places import settings
-from points.scanning import base_url
 from points.statements import bank, issue, pdf
 from points.web.admin_common import chosen_place
 

@@ -1,4 +1,7 @@
-"""Where domain errors become HTTP: JSON for API callers, a friendly page for browsers."""
+"""The HTTP edge, shared by the pages and the API: where domain errors become HTTP (JSON for
+API callers, a friendly page for browsers — this module), and beside it the input boundary
+(`boundary`), the response protections (`protection`), the guessing guards (`guards`) and the
+scanning helpers (`scanning`). Flask lives here; the domain never imports this package."""
 
 from __future__ import annotations
 
