@@ -56,6 +56,31 @@ def _where(session: Session, town_id: int | None, village_id: int | None) -> tup
     return town_id, None
 
 
+def _terms_of(rule: Rule, rv: RuleVersion, book_version: RuleBookVersion) -> Terms:
+    """One rule's terms as its book version states them (with the plain-words description)."""
+    row = (
+        rule.id,
+        rule.code,
+        rv.id,
+        book_version.number,
+        rv.name_zh,
+        rv.name_en,
+        rv.kind,
+        rv.points,
+        rv.points_max,
+        rv.tiers,
+        rv.unit,
+        rv.caps,
+        rv.first_reporter_only,
+        rv.later_reporter_points,
+        rv.confirm_by,
+        rv.evidence_required,
+        rv.publicity_days,
+        book_version.effective_from,
+    )
+    return replace(Terms.from_row(row), description=rv.description)
+
+
 def _terms(session: Session, version: RuleBookVersion) -> list[Terms]:
     rows = session.execute(
         select(Rule, RuleVersion)
@@ -63,34 +88,7 @@ def _terms(session: Session, version: RuleBookVersion) -> list[Terms]:
         .where(RuleVersion.book_version_id == version.id)
         .order_by(RuleVersion.sort_order, RuleVersion.id)
     ).all()
-    return [
-        replace(
-            Terms.from_row(
-                (
-                    rule.id,
-                    rule.code,
-                    rv.id,
-                    version.number,
-                    rv.name_zh,
-                    rv.name_en,
-                    rv.kind,
-                    rv.points,
-                    rv.points_max,
-                    rv.tiers,
-                    rv.unit,
-                    rv.caps,
-                    rv.first_reporter_only,
-                    rv.later_reporter_points,
-                    rv.confirm_by,
-                    rv.evidence_required,
-                    rv.publicity_days,
-                    version.effective_from,
-                )
-            ),
-            description=rv.description,
-        )
-        for rule, rv in rows
-    ]
+    return [_terms_of(rule, rv, version) for rule, rv in rows]
 
 
 def _view(version: RuleBookVersion, kind: str, in_force: bool, items=None) -> BookVersion:
@@ -178,32 +176,5 @@ def versions_of(
             .where(RuleVersion.rule_id == rule.id)
             .order_by(RuleBookVersion.effective_from.desc(), RuleBookVersion.number.desc())
         ).all()
-        return [
-            replace(
-                Terms.from_row(
-                    (
-                        rule.id,
-                        rule.code,
-                        rv.id,
-                        bv.number,
-                        rv.name_zh,
-                        rv.name_en,
-                        rv.kind,
-                        rv.points,
-                        rv.points_max,
-                        rv.tiers,
-                        rv.unit,
-                        rv.caps,
-                        rv.first_reporter_only,
-                        rv.later_reporter_points,
-                        rv.confirm_by,
-                        rv.evidence_required,
-                        rv.publicity_days,
-                        bv.effective_from,
-                    )
-                ),
-                description=rv.description,
-            )
-            for rv, bv in rows
-        ]
+        return [_terms_of(rule, rv, bv) for rv, bv in rows]
     raise NotFound(what=f"积分规则 {code}")
