@@ -1,17 +1,15 @@
 """Photos sent with cases: judged by content, size-checked before decoding, re-encoded.
 
-Re-encoding to WebP from the decoded pixels keeps nothing of the upload but its picture: no
-EXIF (so no GPS position, camera or time), nothing appended after the image data.
+Decoded and re-encoded to WebP in a child process (points/images.py): nothing of the upload is
+kept but its picture — no EXIF (so no GPS position, camera or time), nothing appended after it.
 """
 
 from __future__ import annotations
 
-import io
 import uuid
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
+from points import images
 from points.errors import N_, DomainError
 
 PHOTO_DIR = Path("uploads") / "cases"
@@ -33,26 +31,18 @@ def store_photo(instance_path: str | Path, data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise BadPhoto(detail=f"文件超过 {MAX_BYTES // (1024 * 1024)} MB")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind, (width, height) = probe.format, probe.size
-            if kind not in FORMATS:
-                raise BadPhoto(detail="只接受 JPG、PNG 或 WebP 照片")
-            if width * height > MAX_PIXELS:
-                raise BadPhoto(detail="照片像素太多")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            # Turn the picture the way the camera held it, before the EXIF that says so goes.
-            picture = ImageOps.exif_transpose(image).convert("RGB")
-    except BadPhoto:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        found = images.header(data)  # the header only: a bomb is refused before decoding
+        if found.kind == "BOMB" or found.pixels > MAX_PIXELS:
+            raise BadPhoto(detail="照片像素太多")
+        if found.kind not in FORMATS:
+            raise BadPhoto(detail="只接受 JPG、PNG 或 WebP 照片")
+        webp = images.reencode(data, max_pixels=MAX_PIXELS, max_side=MAX_SIDE, quality=80)
+    except images.NotAPicture:
         raise BadPhoto(detail="不是有效的图片文件") from None
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))
     folder = Path(instance_path) / PHOTO_DIR
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.webp"
-    picture.save(folder / name, "WEBP", quality=80)
+    (folder / name).write_bytes(webp)
     return name
 
 

@@ -26,6 +26,7 @@ STATUS_FOR_CATEGORY = {
     "forbidden": 403,
     "gone": 410,
     "rate": 429,
+    "busy": 503,
 }
 
 # Chinese msgids for the HTTP errors a page or API caller can meet.

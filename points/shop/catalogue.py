@@ -7,16 +7,15 @@ its stock in and out.
 
 from __future__ import annotations
 
-import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from points import policy
+from points import images, policy
 from points.admin import audit
 from points.db import write_transaction
 from points.errors import N_, DomainError, InvalidInput, NotFound
@@ -389,29 +388,20 @@ def store_image(instance_path: str | Path, data: bytes, *, max_bytes: int) -> st
     if len(data) > max_bytes:
         raise BadImage(detail=f"文件超过 {max_bytes // 1024} KB")
     try:
-        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
-            kind = probe.format
-            width, height = probe.size
-            if kind not in IMAGE_FORMATS:
-                raise BadImage(detail="只接受 JPG、PNG 或 WebP 图片")
-            if width * height > IMAGE_MAX_PIXELS:
-                raise ImageTooLarge(pixels=IMAGE_MAX_PIXELS // 10_000)
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))  # JPEG: decode scaled down
-            image.load()
-            picture = image.convert("RGB")
-    except BadImage:
-        raise
-    except Image.DecompressionBombError:  # Pillow's own check, on the header too
-        raise ImageTooLarge(pixels=IMAGE_MAX_PIXELS // 10_000) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        found = images.header(data)  # the header only: a bomb is refused before decoding
+        if found.kind == "BOMB" or found.pixels > IMAGE_MAX_PIXELS:
+            raise ImageTooLarge(pixels=IMAGE_MAX_PIXELS // 10_000)
+        if found.kind not in IMAGE_FORMATS:
+            raise BadImage(detail="只接受 JPG、PNG 或 WebP 图片")
+        webp = images.reencode(
+            data, max_pixels=IMAGE_MAX_PIXELS, max_side=IMAGE_MAX_SIDE, quality=82
+        )
+    except images.NotAPicture:
         raise BadImage(detail="不是有效的图片文件") from None
-    picture.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
     folder = Path(instance_path) / IMAGE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.webp"
-    picture.save(folder / name, "WEBP", quality=82)
+    (folder / name).write_bytes(webp)
     return name
 
 
