@@ -51,7 +51,11 @@ class ErrorAnswer(ma.Schema):
         required=True,
         metadata={"description": "Per field messages; `reason` holds the reason code"},
     )
-    reason = ma.fields.String(metadata={"description": "Stable reason code of a refusal"})
+    reason = ma.fields.String(
+        metadata={
+            "description": "Stable reason code of a refusal; always the same as `errors.reason`"
+        }
+    )
 
 
 class PointsApi(Api):

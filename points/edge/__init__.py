@@ -54,8 +54,16 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, errors: dict | None = None, reason: str = ""):
-    """Answer an error in the caller's form: the JSON error shape or the error page."""
+    """Answer an error in the caller's form: the JSON error shape or the error page.
+
+    One shape: a refusal with a stable reason code carries it twice, as `reason` at the top
+    level and as `errors.reason`, whichever way the caller here passed it.
+    """
     name = _status_name(status)
+    if not reason and isinstance(errors, dict):
+        reason = errors.get("reason", "")
+    if reason:
+        errors = {"reason": reason, **(errors or {})}
     if wants_json():
         body = {"code": status, "status": name, "message": message, "errors": errors or {}}
         if reason:
