@@ -177,7 +177,15 @@ def mediate(
     case = _checked(session, actor, case_id)
     people = _mediators(session, case, mediators)
     with write_transaction(session):
-        case = machine.move(session, case, "mediate", ("found",), "mediating", updated_by=actor.id)
+        case = machine.move(
+            session,
+            case,
+            "mediate",
+            ("found",),
+            "mediating",
+            assigned_at=moment,  # mediation began
+            updated_by=actor.id,
+        )
         _set_mediators(session, case, people)
         machine.record(session, actor.id, "mediate", case, "found")
     return Outcome(case)
