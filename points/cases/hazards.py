@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from points import policy, rules
 from points.cases import deadlines, machine, publicity
 from points.cases.machine import BadCase, clean_text, stamp
-from points.clock import local, utcnow
+from points.clock import local, local_time, utcnow
 from points.db import write_transaction
 from points.errors import N_, Msgid, NotFound
 from points.models import Case, Grid, Posting, Role, User
@@ -340,6 +340,13 @@ def assign(
     return Outcome(case)
 
 
+def may_fix(session: Session, actor: User, case_id: int) -> Case:
+    """The hazard, if the actor may record its fix (before the door stores any photo)."""
+    case = machine.read(session, case_id, "hazard")
+    policy.ensure_may_fix_hazard(actor, policy.place_of(case), case.reporter_id, case.assignee_id)
+    return case
+
+
 def fix(
     session: Session,
     *,
@@ -351,8 +358,7 @@ def fix(
 ) -> Outcome:
     """The hazard is fixed: a photo of the fix (1–4); the reporter is asked to rate it."""
     moment = now or utcnow()
-    case = machine.read(session, case_id, "hazard")
-    policy.ensure_may_fix_hazard(actor, policy.place_of(case), case.reporter_id, case.assignee_id)
+    case = may_fix(session, actor, case_id)
     words = clean_text(note, MAX_DESCRIPTION, N_("说明不超过 2000 字"), required=False)
     if not 1 <= len(photos) <= machine.MAX_PHOTOS:
         raise BadCase(detail=Msgid(N_("请附 1 到 4 张整改后的照片")))
@@ -461,7 +467,15 @@ def view(session: Session, case: Case, *, now: datetime | None = None) -> dict:
         "verified_at": stamp(case.verified_at),
         "fixed_at": stamp(case.fixed_at),
         "closed_at": stamp(case.closed_at),
+        # For pages: in Shanghai, the last day of each deadline.
+        "created_local": local_time(case.created_at),
+        "verify_last_day": _last_day(case.verify_due_at),
+        "fix_last_day": _last_day(case.fix_due_at),
     }
+
+
+def _last_day(due: datetime | None) -> str:
+    return local_time(due - timedelta(seconds=1), "%Y-%m-%d") if due else ""
 
 
 def get_for(session: Session, actor: User, case_id: int) -> Case:
