@@ -118,7 +118,8 @@ def record(
             raise BadCase(detail=Msgid(N_("网格不属于这个村")))
         village = grid.village_id
     elif actor.role == Role.STAFF and len(actor.grid_ids) == 1:
-        grid = session.get(Grid, next(iter(actor.grid_ids)))
+        own = session.get(Grid, next(iter(actor.grid_ids)))
+        grid = own if own is not None and own.village_id == village else None
     if village is None:
         raise BadCase(detail=Msgid(N_("请选择纠纷所在的村")))
     place = village_place(session, village)

@@ -117,6 +117,8 @@ def test_who_may_record_and_handle_a_dispute(session, hazard_town):
         _record(session, t, actor=t.resident_a)
     with pytest.raises(Forbidden):
         _record(session, t, actor=t.staff_a, grid_id=t.other_grid.id)
+    with pytest.raises(Forbidden):  # another village, named without a grid
+        _record(session, t, actor=t.staff_a, village_id=t.village_b.id)
     case = _record(session, t, actor=t.admin_a, grid_id=t.other_grid.id)
     with pytest.raises(Forbidden):
         disputes.mediate(session, actor=t.staff_a, case_id=case.id)
