@@ -18,7 +18,7 @@ from points.admin import audit
 from points.errors import N_, DomainError, Msgid, NotFound
 from points.models import Case, CasePhoto
 
-KIND_LABELS = {"claim": N_("申报"), "hazard": N_("隐患"), "dispute": N_("矛盾纠纷")}
+KIND_LABELS = {"claim": N_("申报"), "hazard": N_("隐患报告"), "dispute": N_("纠纷案件")}
 STATUS_LABELS = {
     "hazard": {
         "submitted": N_("待核实"),
