@@ -30,7 +30,7 @@ from points.cases.hazards import Outcome
 from points.cases.machine import BadCase, clean_text, stamp
 from points.clock import local, local_time, utcnow
 from points.db import write_transaction
-from points.errors import N_, Msgid
+from points.errors import N_, Msgid, NotFound
 from points.models import Case, CaseMediator, CaseParty, Grid, Posting, Role, User
 from points.places import village_place
 from points.rules.award import grant
@@ -125,6 +125,8 @@ def record(
     place = village_place(session, village)
     place = policy.Place(place.town_id, place.village_id, grid.id if grid else None)
     policy.ensure_may_record_dispute(actor, place)
+    if place.town_id is None:  # no such village (only the city's admin gets this far)
+        raise NotFound(what=f"村 {village}")
     title = clean_text(title, 100, N_("请写明纠纷事由（不超过 100 字）"), required=True)
     description = clean_text(description, 2000, N_("说明不超过 2000 字"), required=False)
     where = clean_text(place_text, 200, N_("地点不超过 200 字"), required=False)

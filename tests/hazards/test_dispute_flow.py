@@ -9,7 +9,7 @@ from hazard_helpers import assert_books_agree, posted
 from sqlalchemy import func, select
 
 from points.cases import disputes, machine, publicity
-from points.errors import Forbidden
+from points.errors import Forbidden, NotFound
 from points.models import Case, Posting, Transfer
 
 PARTIES = [{"name": "王大锤", "phone": "13712345678"}, {"name": "钱多多", "phone": ""}]
@@ -111,7 +111,7 @@ def test_every_move_its_state_does_not_allow_is_refused_with_the_state(session, 
     assert session.scalar(select(func.count()).select_from(Posting)) == postings
 
 
-def test_who_may_record_and_handle_a_dispute(session, hazard_town):
+def test_who_may_record_and_handle_a_dispute(session, hazard_town, make_person):
     t = hazard_town
     with pytest.raises(Forbidden):
         _record(session, t, actor=t.resident_a)
@@ -130,4 +130,8 @@ def test_who_may_record_and_handle_a_dispute(session, hazard_town):
         disputes.mediate(session, actor=t.admin_a, case_id=case.id, mediators=[t.resident_b.id])
     with pytest.raises(machine.BadCase):
         _record(session, t, parties=[])
+    with pytest.raises(Forbidden):  # a village that is not there: out of the town's reach
+        _record(session, t, actor=t.town_admin, village_id=987654)
+    with pytest.raises(NotFound):  # only the city's admin learns it is not there
+        _record(session, t, actor=make_person(None, "city_admin", "市管理员"), village_id=987654)
     assert session.get(Case, case.id).status == "found"
