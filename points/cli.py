@@ -97,6 +97,9 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("已有数据，跳过演示数据 · database not empty, demo data skipped")
         return
     demo.seed(db.session)
+    from points.demo import cases as demo_cases
+
+    demo_cases.write_photos(current_app.instance_path)
     click.echo("演示数据已生成 · demo data created")
 
 

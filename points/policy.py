@@ -497,3 +497,80 @@ def ensure_may_object(actor: Actor, place: Place, claimant_id: int) -> None:
 def ensure_may_decide_objection(actor: Actor, place: Place) -> None:
     """Uphold or dismiss an objection: admins over the posting's village."""
     _ensure_admin_over(actor, place)
+
+
+# --- hazard reports (隐患随手拍) and disputes (矛盾纠纷) -----------------------------------------
+class OwnReport(Forbidden):
+    code = "self_approval"
+    template = N_("不能处理自己报告的隐患，请另一位网格员或管理员处理。")
+
+
+class NotTheReporter(Forbidden):
+    code = "not_reporter"
+    template = N_("只有报告人可以评价这条隐患的处理。")
+
+
+def _ensure_grid_scope(actor: Actor, place: Place) -> None:
+    """Grid workers: a case of one of their grids (a case with no grid: of their village);
+    admins: a case of their subtree."""
+    if not is_staff(actor):
+        raise Forbidden()
+    if actor.role == Role.STAFF and place.grid_id is None:
+        if place.village_id is None or place.village_id != actor.village_id:
+            raise _outside(actor, place)
+        return
+    ensure_covers(actor, place)
+
+
+def ensure_may_report_hazard(actor: Actor) -> None:
+    """Report a hazard (随手拍): anyone registered in a village — residents, grid workers,
+    village admins."""
+    if actor.village_id is None:
+        raise Forbidden(N_("只有登记在村里的人才能报告隐患。"))
+
+
+def ensure_may_handle_hazard(actor: Actor, place: Place, reporter_id: int) -> None:
+    """Verify, reject, mark duplicate, assign or close a hazard report: the grid worker of its
+    grid or an admin over its village — never for a report of their own."""
+    _ensure_grid_scope(actor, place)
+    if actor.id == reporter_id:
+        raise OwnReport()
+
+
+def ensure_may_fix_hazard(
+    actor: Actor, place: Place, reporter_id: int, assignee_id: int | None
+) -> None:
+    """Record a hazard fixed (with the fix's photo): the grid worker it was assigned to, or
+    whoever may handle it."""
+    if assignee_id is not None and actor.id == assignee_id:
+        return
+    ensure_may_handle_hazard(actor, place, reporter_id)
+
+
+def ensure_may_rate_hazard(actor: Actor, reporter_id: int) -> None:
+    """Rate the fix (1–5 stars, a comment): the reporter alone."""
+    if actor.id != reporter_id:
+        raise NotTheReporter()
+
+
+def ensure_may_see_case(actor: Actor, place: Place, reporter_id: int, kind: str) -> None:
+    """A hazard report: its reporter, and staff and admins over it. A dispute (its parties'
+    names and phones): staff and admins over it only."""
+    if kind != "dispute" and actor.id == reporter_id:
+        return
+    _ensure_grid_scope(actor, place)
+
+
+def ensure_may_record_dispute(actor: Actor, place: Place) -> None:
+    """Record a dispute found in the grid: its grid worker or an admin over the village."""
+    _ensure_grid_scope(actor, place)
+
+
+def ensure_may_handle_dispute(actor: Actor, place: Place) -> None:
+    """Start mediation, pick mediators, record the outcome and the follow-up visit."""
+    _ensure_grid_scope(actor, place)
+
+
+def ensure_may_see_overdue(actor: Actor, place: Place) -> None:
+    """The overdue list and the cases export: admins over the place."""
+    _ensure_admin_over(actor, place)

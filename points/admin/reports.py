@@ -37,7 +37,7 @@ from points.models import (
 from points.places import get_town, in_place, village_place
 from points.policy import Place
 
-KINDS = ("ledger", "checkins", "redemptions", "residents")
+KINDS = ("ledger", "checkins", "redemptions", "residents", "cases")
 FORMATS = ("csv", "xlsx")
 
 
@@ -128,6 +128,7 @@ def build(session: Session, kind: str, flt: Filter) -> Report:
         "checkins": checkins_report,
         "redemptions": redemptions_report,
         "residents": residents_report,
+        "cases": cases_report,
     }
     if kind not in makers:
         raise UnknownReport(kind=kind)
@@ -393,6 +394,14 @@ def residents_report(session: Session, flt: Filter) -> Report:
         for u, village, household, account, earned in session.execute(query)
     ]
     return Report("residents", translate("村民名单"), header, rows)
+
+
+def cases_report(session: Session, flt: Filter) -> Report:
+    """Hazard reports and disputes (隐患 · 矛盾纠纷) reported in the range."""
+    from points.cases import measures  # (cases → admin.audit → here)
+
+    rows = list(measures.report_rows(session, flt.place, flt.start, flt.end))
+    return Report("cases", translate("隐患与纠纷"), measures.report_header(), rows)
 
 
 # --- file formats -----------------------------------------------------------------------

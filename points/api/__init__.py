@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = [
     "points.api.leaderboard",
     "points.api.rules",
     "points.api.cases",
+    "points.api.hazards",
     "points.api.households",
 ]
 

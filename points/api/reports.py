@@ -54,7 +54,7 @@ class TownFiguresSchema(ma.Schema):
     description="XLSX",
 )
 def report(args, kind, fmt):
-    """ledger, checkins, redemptions or residents as csv (UTF-8 BOM) or xlsx."""
+    """ledger, checkins, redemptions, residents or cases as csv (UTF-8 BOM) or xlsx."""
     if kind not in reports.KINDS or fmt not in reports.FORMATS:
         raise reports.UnknownReport(kind=f"{kind}.{fmt}")
     flt = reports.scope_filter(

@@ -184,7 +184,7 @@ def submit(
 def _locked(session: Session, case_id: int) -> Case:
     case = session.scalar(
         select(Case)
-        .where(Case.id == case_id)
+        .where(Case.id == case_id, Case.kind == "claim")
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -284,7 +284,7 @@ def reject(
 
 def get_for(session: Session, actor: User, case_id: int) -> Case:
     case = session.get(Case, case_id)
-    if case is None:
+    if case is None or case.kind != "claim":
         raise NotFound(what=f"申报 {case_id}")
     if case.reporter_id != actor.id:
         policy.ensure_may_see_claims(actor, policy.place_of(case))
@@ -295,7 +295,7 @@ def mine(session: Session, resident: User, *, limit: int = 50) -> list[Case]:
     return list(
         session.scalars(
             select(Case)
-            .where(Case.reporter_id == resident.id)
+            .where(Case.reporter_id == resident.id, Case.kind == "claim")
             .order_by(Case.id.desc())
             .limit(limit)
         )
@@ -306,7 +306,7 @@ def queue(session: Session, actor: User, *, village_id: int | None = None) -> li
     """Claims waiting for a decision in the actor's reach (grid workers: their grids')."""
     query = (
         select(Case)
-        .where(Case.status == "submitted")
+        .where(Case.kind == "claim", Case.status == "submitted")
         .where(policy.within(actor, village=Case.village_id, town=Case.town_id, grid=Case.grid_id))
         .order_by(Case.id)
     )

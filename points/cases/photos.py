@@ -48,3 +48,13 @@ def store_photo(instance_path: str | Path, data: bytes) -> str:
 
 def photo_path(instance_path: str | Path, name: str) -> Path:
     return Path(instance_path) / PHOTO_DIR / Path(name).name
+
+
+MAX_PER_CASE = 4
+
+
+def store_photos(instance_path: str | Path, datas: list[bytes]) -> list[str]:
+    """Check and re-encode up to four photos of a case (none: an empty list)."""
+    if len(datas) > MAX_PER_CASE:
+        raise BadPhoto(detail="最多 4 张照片")
+    return [store_photo(instance_path, data) for data in datas]

@@ -87,8 +87,13 @@ def hold_award(
     granted: Granted,
     actor_id: int,
     now: datetime,
+    what: str = "申报",
+    reference: str | None = None,
 ) -> Posting:
-    """Hold the granted points for the resident and put them on notice (or post them now)."""
+    """Hold the granted points for the resident and put them on notice (or post them now).
+
+    `what` names the case in the memo and the resident's notice (申报, 隐患报告, 矛盾调解);
+    `reference` tells apart the holds of one case (a dispute's mediators)."""
     account = ledger.resident_account(session, resident.id).id
     issuance = ledger.village_account(session, case.village_id, "issuance").id
     hold = ledger.transfer(
@@ -97,8 +102,8 @@ def hold_award(
         credit_id=account,
         amount=granted.points,
         kind="award",
-        memo=f"申报：{granted.terms.name}",
-        reference=f"case:{case.id}",
+        memo=f"{what}：{granted.terms.name}",
+        reference=reference or f"case:{case.id}",
         actor_id=actor_id,
         pending=True,
         now=now,
@@ -124,13 +129,14 @@ def hold_award(
     session.add(posting)
     session.flush()
     if days == 0:
-        _post(session, posting.id, now, memo="申报通过，直接入账")
+        _post(session, posting.id, now, memo=f"{what}通过，直接入账")
     else:
+        subject = f"您申报的「{granted.terms.name}」" if what == "申报" else f"您的{what}"
         notices.notify(
             session,
             resident.id,
             "claim.posted",
-            f"您申报的「{granted.terms.name}」已通过审核，{granted.points} 分公示至 "
+            f"{subject}已通过审核，{granted.points} 分公示至 "
             f"{last_day.isoformat()}，公示期满无异议后入账。",
         )
     return posting

@@ -1,7 +1,7 @@
 """Tables only: no Flask request, no business rules."""
 
 from points.models.base import Base, utcnow
-from points.models.cases import Case, Objection, Posting
+from points.models.cases import Case, CaseMediator, CaseParty, CasePhoto, Objection, Posting
 from points.models.events import Checkin, Event, EventCategory
 from points.models.field import ActingSession, OfflineScan
 from points.models.ledger import (
@@ -30,6 +30,9 @@ __all__ = [
     "Base",
     "CapUsage",
     "Case",
+    "CaseMediator",
+    "CaseParty",
+    "CasePhoto",
     "Checkin",
     "City",
     "EarnedTotal",

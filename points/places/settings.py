@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "offline_max_lag_hours": 24,
     # 文明家庭 stars: a household's yearly score reaching each threshold earns a star.
     "household_star_thresholds": [100, 300, 600],
+    # Hazard reports (隐患): verify within N working days, fix within M days of verification.
+    "hazard_verify_working_days": 2,
+    "hazard_fix_days": 7,
 }
 CITY_SCOPE = "city"
 
@@ -134,6 +137,8 @@ LABELS = {
     "expiry": N_("积分有效期"),
     "offline_max_lag_hours": N_("离线扫码最迟多少小时内上传"),
     "household_star_thresholds": N_("文明家庭星级门槛（户年度积分）"),
+    "hazard_verify_working_days": N_("隐患核实时限（工作日）"),
+    "hazard_fix_days": N_("隐患整改时限（天）"),
 }
 
 
@@ -162,6 +167,10 @@ def clean_value(key: str, value: Any) -> Any:
         return _whole(key, value, 10, 600)
     if key == "offline_max_lag_hours":
         return _whole(key, value, 1, 24 * 7)
+    if key == "hazard_verify_working_days":
+        return _whole(key, value, 1, 30)
+    if key == "hazard_fix_days":
+        return _whole(key, value, 1, 365)
     if key in ("checkin_opens_before_minutes", "checkin_closes_after_minutes"):
         return _whole(key, value, 0, 24 * 60)
     if key == "scheme_name":

@@ -29,6 +29,7 @@ BLUEPRINT_MODULES = [
     "points.web.field",
     "points.web.acting",
     "points.web.cases",
+    "points.web.hazards",
     "points.web.statements",
 ]
 

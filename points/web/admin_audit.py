@@ -95,6 +95,8 @@ TEXT_KEYS = (
     "points_budget_year",
     "point_value_yuan",
     "offline_max_lag_hours",
+    "hazard_verify_working_days",
+    "hazard_fix_days",
 )
 
 

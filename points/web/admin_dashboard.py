@@ -8,6 +8,7 @@ from flask_login import current_user
 from points import policy
 from points.admin import dashboard
 from points.auth import require
+from points.cases import measures
 from points.errors import N_
 from points.extensions import db
 from points.i18n import translate
@@ -48,6 +49,7 @@ def index():
     return render_template(
         "admin/dashboard.html",
         board=board,
+        cases_board=measures.for_reader(db.session, current_user, place),
         budget=budget,
         town_figures=towns,
         **picker(place),

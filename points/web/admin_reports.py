@@ -22,6 +22,7 @@ KIND_LABELS = {
     "checkins": N_("签到记录"),
     "redemptions": N_("兑换记录"),
     "residents": N_("村民名单"),
+    "cases": N_("隐患与纠纷"),
 }
 
 

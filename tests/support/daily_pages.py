@@ -26,6 +26,8 @@ PAGES: dict[str, list[str]] = {
         "/shop/rewards/{reward}",
         "/shop/mine",
         "/leaderboard",
+        "/hazards/new",
+        "/hazards/mine",
     ],
     "staff": [
         "/events/manage",
@@ -35,6 +37,8 @@ PAGES: dict[str, list[str]] = {
         "/act/?q=张",
         "/admin/",
         "/me",
+        "/grid/cases",
+        "/grid/disputes/new",
     ],
     "admin": [
         "/admin/",
@@ -56,6 +60,8 @@ PAGES: dict[str, list[str]] = {
         "/events/manage",
         "/events/new",
         "/events/{event}",
+        "/grid/cases",
+        "/admin/cases/overdue",
     ],
 }
 
