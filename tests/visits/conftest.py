@@ -10,3 +10,10 @@ from visit_helpers import set_up
 def visits_town(session, town):
     town.grid = set_up(session, town)
     return town
+
+
+@pytest.fixture
+def error_shape():
+    from foundation.conftest import assert_error_shape
+
+    return assert_error_shape
