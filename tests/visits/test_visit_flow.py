@@ -147,3 +147,15 @@ def test_the_grid_list_puts_households_not_visited_this_shanghai_quarter_first(
     assert rows[1].head == "张*丰" and rows[1].members == 2
     with pytest.raises(Forbidden):
         visits.households_of(session, town.resident_a, grid_id=town.grid.id)
+
+
+def test_the_demo_city_has_visits_and_households_still_to_visit_this_quarter(demo_city):
+    from points.models import User
+
+    session = demo_city
+    assert session.scalar(select(func.count(HomeVisit.id))) > 20
+    worker = session.scalar(select(User).where(User.phone == "13900000011"))
+    rows = visits.households_of(session, worker)
+    assert rows and any(not r.visited_this_quarter for r in rows)
+    assert any(r.last_visit for r in rows)
+    assert ledger.verify(session).ok
