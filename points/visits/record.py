@@ -23,7 +23,7 @@ from points import policy, rules
 from points.admin import audit
 from points.clock import local, utcnow
 from points.db import keep, write_transaction
-from points.errors import N_, DomainError, NotFound, ResidentSuspended
+from points.errors import N_, DomainError, Msgid, NotFound, ResidentSuspended
 from points.models import HomeVisit, Household, User, Village
 from points.models.visits import CONFIRMATIONS
 from points.people.cards import resident_for_card
@@ -87,12 +87,12 @@ def view(visit: HomeVisit) -> dict:
     }
 
 
-def _text(value: object, limit: int, what: str, *, required: bool) -> str:
+def _text(value: object, limit: int, missing: str | None, too_long: str) -> str:
     text = str(value or "").strip()
-    if required and not text:
-        raise BadVisit(detail=f"请填写{what}")
+    if missing is not None and not text:
+        raise BadVisit(detail=Msgid(missing))
     if len(text) > limit:
-        raise BadVisit(detail=f"{what}不超过 {limit} 个字")
+        raise BadVisit(detail=Msgid(too_long))
     return text
 
 
@@ -120,7 +120,7 @@ def _member(
             raise ConfirmationNeeded()
         member = session.get(User, member_id) if 0 < member_id < 2**31 else None
         if member is None:
-            raise NotFound(what=f"成员 {member_id}")
+            raise NotFound(what=Msgid(N_("该成员")))
     else:
         raise ConfirmationNeeded()
     if member.household_id != household.id:
@@ -149,11 +149,11 @@ def record(
     moment = now or utcnow()
     household = session.get(Household, household_id)
     if household is None:
-        raise NotFound(what=f"户 {household_id}")
+        raise NotFound(what=Msgid(N_("该户")))
     place = household_place(session, household)
     policy.ensure_may_visit(actor, place, household.id)
-    note = _text(note, MAX_NOTE, "走访情况", required=True)
-    follow_up = _text(follow_up, MAX_FOLLOW_UP, "后续跟进", required=False)
+    note = _text(note, MAX_NOTE, N_("请写下走访情况。"), N_("走访情况最多 1000 个字。"))
+    follow_up = _text(follow_up, MAX_FOLLOW_UP, None, N_("需要跟进的事最多 500 个字。"))
     if confirmation not in CONFIRMATIONS:
         raise ConfirmationNeeded()
     member = _member(session, household, str(confirmation), member_id, card_token, secret)
@@ -256,7 +256,7 @@ def recent(session: Session, actor: User, household_id: int, *, limit: int = 10)
     """A household's latest visits (民情日记), for whoever may visit it."""
     household = session.get(Household, household_id)
     if household is None:
-        raise NotFound(what=f"户 {household_id}")
+        raise NotFound(what=Msgid(N_("该户")))
     policy.ensure_may_see_visits(actor, household_place(session, household))
     rows = session.execute(
         select(HomeVisit, User.name)
