@@ -159,3 +159,34 @@ def test_the_demo_city_has_visits_and_households_still_to_visit_this_quarter(dem
     assert rows and any(not r.visited_this_quarter for r in rows)
     assert any(r.last_visit for r in rows)
     assert ledger.verify(session).ok
+
+
+def test_eight_taps_at_once_record_one_visit_and_award_it_once(app, session, visits_town):
+    from support.races import race_in_app
+
+    from points.extensions import db
+    from points.models import User
+
+    town = visits_town
+    ids = (town.staff_a.id, town.resident_a.household_id, town.resident_a.id)
+    session.commit()
+
+    def tap(i: int):
+        worker = db.session.get(User, ids[0])
+        done = visits.record(
+            db.session,
+            worker,
+            household_id=ids[1],
+            note=f"第 {i} 次点提交",
+            confirmation="in_person",
+            member_id=ids[2],
+            now=shanghai(2026, 5, 6, 9),
+        )
+        return done.already
+
+    answers = race_in_app(app, 8, tap)
+    assert sorted(answers) == [False] + [True] * 7, answers
+    session.rollback()
+    assert session.scalar(select(func.count(HomeVisit.id))) == 1
+    assert transfers(session) == 2 and balance(session, town.resident_a) == 8
+    assert ledger.verify(session).ok
