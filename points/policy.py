@@ -574,3 +574,24 @@ def ensure_may_handle_dispute(actor: Actor, place: Place) -> None:
 def ensure_may_see_overdue(actor: Actor, place: Place) -> None:
     """The overdue list and the cases export: admins over the place."""
     _ensure_admin_over(actor, place)
+# --- home visits (平安家访 · 民情日记) ------------------------------------------------------
+class OwnHousehold(Forbidden):
+    code = "own_household"
+    template = N_("不能给自己家记家访，请另一位网格员走访。")
+
+
+def ensure_may_visit(actor: Actor, household: Place, household_id: int | None = None) -> None:
+    """Record a home visit to a household: the grid workers of its grid, and the admins over
+    its village (village cadres visit too) — never to their own household."""
+    if household_id is not None and getattr(actor, "household_id", None) == household_id:
+        raise OwnHousehold()
+    if actor.role == Role.STAFF:
+        ensure_covers(actor, household)
+        return
+    _ensure_admin_over(actor, household)
+
+
+def ensure_may_see_visits(actor: Actor, place: Place) -> None:
+    """A grid's households with their last visits, and its door codes to print: the grid's
+    workers and the admins over its village. Never one worker's figures beside another's."""
+    ensure_may_visit(actor, place)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from points.errors import N_
-from points.models import AuditEntry, Event, Grid, Reward, Town, User, Village
+from points.models import AuditEntry, Event, Grid, Household, Reward, Town, User, Village
 
 SENTENCES = {
     "person.create": N_("%(actor)s 登记了 %(target)s"),
@@ -50,6 +50,8 @@ SENTENCES = {
     "proxy.start": N_("%(actor)s 开始为 %(target)s 代办"),
     "proxy.redeem": N_("%(actor)s 为 %(target)s 代办兑换"),
     "proxy.end": N_("%(actor)s 结束为 %(target)s 代办"),
+    "proxy.claim": N_("%(actor)s 为 %(target)s 代办申报"),
+    "visit.record": N_("%(actor)s 记录了对 %(target)s 户的家访"),
 }
 UNKNOWN_SENTENCE = N_("%(actor)s：%(action)s（%(target)s）")
 
@@ -81,9 +83,20 @@ FIELDS = {
     "reward": N_("奖品"),
     "until": N_("有效至"),
     "why": N_("结束原因"),
+    "case": N_("申报编号"),
+    "member": N_("确认的成员"),
+    "confirmation": N_("确认方式"),
+    "hazard_found": N_("发现隐患"),
+    "dispute_found": N_("发现纠纷"),
 }
 VALUES = {True: N_("是"), False: N_("否"), None: "—"}
-WORDS = {"done": N_("办完"), "logout": N_("退出登录"), "expired": N_("超过 10 分钟")}
+WORDS = {
+    "done": N_("办完"),
+    "logout": N_("退出登录"),
+    "expired": N_("超过 10 分钟"),
+    "card": N_("扫积分卡"),
+    "in_person": N_("当面确认"),
+}
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,7 @@ _TARGETS = {
     "village": Village.name,
     "town": Town.name,
     "grid": Grid.name,
+    "household": Household.code,
 }
 
 

@@ -37,6 +37,7 @@ BLUEPRINT_MODULES = [
     "points.api.cases",
     "points.api.hazards",
     "points.api.households",
+    "points.api.visits",
 ]
 
 

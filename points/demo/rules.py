@@ -20,7 +20,14 @@ BOOK = [
         "points": 10,
         "caps": [{"per": "resident", "period": "week", "max_times": 3}],
     },
-    {"code": "home_visit", "name": "平安家访", "name_en": "Home visit", "points": 8},
+    {
+        "code": "home_visit",
+        "name": "平安家访",
+        "name_en": "Home visit",
+        "description": "网格员上门走访、经户内成员确认的，确认的成员记 8 分，每户每月最多记 3 次。",
+        "points": 8,
+        "caps": [{"per": "household", "period": "month", "max_times": 3}],
+    },
     {"code": "anti_fraud", "name": "反诈宣传", "name_en": "Anti-fraud talk", "points": 5},
     {"code": "fire_drill", "name": "消防演练", "name_en": "Fire drill", "points": 10},
     {

@@ -20,6 +20,7 @@ from points.models.rules import CapUsage, Rule, RuleBook, RuleBookVersion, RuleV
 from points.models.security import AttemptCounter
 from points.models.shop import Redemption, Reward, StockMovement
 from points.models.standings import EarnedTotal, Participation
+from points.models.visits import HomeVisit
 from points.models.year import ExpiryWarning, HouseholdConsent, StatementIssue
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "EventCategory",
     "ExpiryWarning",
     "Grid",
+    "HomeVisit",
     "Household",
     "HouseholdConsent",
     "IdempotencyRecord",

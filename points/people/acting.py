@@ -1,8 +1,8 @@
 """代办: a grid worker acts for a resident who is present (no smartphone, no password).
 
 A short session — 10 minutes, or until the worker ends it or logs out — in which the worker
-may redeem for the resident. Starting, every action and the end are audited as done by the
-worker for the resident.
+may redeem or claim (申报) for the resident. Starting, every action and the end are audited
+as done by the worker for the resident.
 """
 
 from __future__ import annotations
@@ -111,6 +111,46 @@ def redeem_for(
             {"reward": reward.name, "quantity": asked.quantity, "points": asked.points},
         )
     return asked
+
+
+def claim_for(
+    session: Session,
+    actor: User,
+    acting_id: int | None,
+    *,
+    rule_code: object,
+    title: object,
+    description: object = "",
+    units: object = None,
+    photo: str | None = None,
+    now: datetime | None = None,
+):
+    """Claim a rule item for the resident, as they would themself (the claim is theirs and is
+    decided as theirs); audited by-X-for-Y."""
+    from points.cases import claims  # (cases → people: imported on use)
+
+    acting = current(session, actor, acting_id, now)
+    resident = acting.resident
+    policy.ensure_may_act_for(actor, resident)
+    with write_transaction(session):  # the claim and its by-X-for-Y line, or neither
+        case = claims.submit(
+            session,
+            claimant=resident,
+            rule_code=rule_code,
+            title=title,
+            description=description,
+            units=units,
+            photo=photo,
+            now=now,
+        )
+        _audit(
+            session,
+            actor,
+            resident,
+            "proxy.claim",
+            {"title": case.title, "rule": str(rule_code), "case": case.id},
+        )
+    return case
 
 
 def _end_open(session: Session, actor_id: int, reason: str, moment: datetime) -> None:

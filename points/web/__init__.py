@@ -31,6 +31,7 @@ BLUEPRINT_MODULES = [
     "points.web.cases",
     "points.web.hazards",
     "points.web.statements",
+    "points.web.visits",
 ]
 
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, user_logged_out
 
-from points import policy
+from points import policy, rules
 from points.auth import require
 from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError
@@ -36,12 +45,21 @@ def _page(status: int = 200):
         else search_people(db.session, current_user, q, active_only=True, village_wide=True)
     )
     found = [p for p in found if p.role == "resident" and p.id != current_user.id]
-    rewards, available = [], None
+    rewards, available, claimable = [], None, []
     if now:
         rewards = catalogue.visible_rewards(db.session, now.resident.village_id)
         available = resident_account(db.session, now.resident.id).available
+        items = rules.current_items(db.session, village_id=now.resident.village_id)
+        claimable = [terms for terms in items if terms.kind == "earn"]
     return render_template(
-        "acting.html", now=now, q=q, found=found, rewards=rewards, available=available
+        "acting.html",
+        now=now,
+        q=q,
+        found=found,
+        rewards=rewards,
+        available=available,
+        claimable=claimable,
+        form=request.form,
     ), status
 
 
@@ -94,6 +112,38 @@ def redeem():
         translate("已为村民申请兑换，%(points)s 分已冻结，待村里审核。", points=asked.points),
         "success",
     )
+    return redirect(url_for(".index"))
+
+
+@bp.route("/claim", methods=["POST"])
+@require(policy.ensure_staff)
+def claim():
+    """申报 for the resident present: the claim is theirs, the log says who typed it."""
+    from points.cases import photos
+
+    form = request.form
+    try:
+        photo = None
+        upload = request.files.get("photo")
+        if upload is not None and upload.filename:
+            photo = photos.store_photo(current_app.instance_path, upload.read(photos.MAX_BYTES + 1))
+        acting.claim_for(
+            db.session,
+            current_user,
+            session.get(KEY),
+            rule_code=form.get("rule_code"),
+            title=form.get("title"),
+            description=form.get("description"),
+            units=form.get("units") or None,
+            photo=photo,
+        )
+    except DomainError as error:
+        if error.category in REFUSALS:
+            raise
+        db.session.rollback()
+        flash(error.message, "error")
+        return _page(status_for(error))
+    flash(translate("已为村民提交申报，等待审核。"), "success")
     return redirect(url_for(".index"))
 
 
