@@ -36,6 +36,7 @@ BLUEPRINT_MODULES = [
     "points.api.rules",
     "points.api.cases",
     "points.api.households",
+    "points.api.lists",
 ]
 
 

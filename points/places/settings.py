@@ -40,6 +40,11 @@ DEFAULTS: dict[str, Any] = {
     "offline_max_lag_hours": 24,
     # 文明家庭 stars: a household's yearly score reaching each threshold earns a star.
     "household_star_thresholds": [100, 300, 600],
+    # 桐乡: each household starts the year with this many points in its score (never money).
+    "household_base_points": 0,
+    # Public lists (points.posting): days an entry stays up; whether the 黑榜 is shown.
+    "posting_days": 30,
+    "black_list_enabled": False,
 }
 CITY_SCOPE = "city"
 
@@ -134,6 +139,9 @@ LABELS = {
     "expiry": N_("积分有效期"),
     "offline_max_lag_hours": N_("离线扫码最迟多少小时内上传"),
     "household_star_thresholds": N_("文明家庭星级门槛（户年度积分）"),
+    "household_base_points": N_("每户基础分（计入家庭积分，不可兑换）"),
+    "posting_days": N_("公开名单保留天数"),
+    "black_list_enabled": N_("公开黑榜（扣分名单）"),
 }
 
 
@@ -173,12 +181,16 @@ def clean_value(key: str, value: Any) -> Any:
         return None if value in (None, "") else _whole(key, value, 1, 1_000_000_000)
     if key == "point_value_yuan":
         return None if value in (None, "") else _yuan(key, value)
-    if key == "refuse_awards_over_budget":
+    if key in ("refuse_awards_over_budget", "black_list_enabled"):
         if isinstance(value, str):
             value = value.strip().lower() in ("1", "true", "on", "yes", "是")
         if not isinstance(value, bool):
             raise BadSetting(key=Msgid(LABELS[key]), detail="true / false")
         return value
+    if key == "household_base_points":
+        return _whole(key, value, 0, 100_000)
+    if key == "posting_days":
+        return _whole(key, value, 1, 366)
     if key == "household_star_thresholds":
         if not isinstance(value, list) or not 1 <= len(value) <= 5:
             raise BadSetting(key=Msgid(LABELS[key]), detail="1–5")

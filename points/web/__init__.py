@@ -30,6 +30,7 @@ BLUEPRINT_MODULES = [
     "points.web.acting",
     "points.web.cases",
     "points.web.statements",
+    "points.web.lists",
 ]
 
 
