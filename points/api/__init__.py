@@ -37,6 +37,7 @@ BLUEPRINT_MODULES = [
     "points.api.cases",
     "points.api.households",
     "points.api.lists",
+    "points.api.year_report",
 ]
 
 

@@ -31,6 +31,7 @@ BLUEPRINT_MODULES = [
     "points.web.cases",
     "points.web.statements",
     "points.web.lists",
+    "points.web.year_report",
 ]
 
 
