@@ -234,6 +234,7 @@ FEATURE_STEPS: list[str] = [
     "points.demo.admin",
     "points.demo.board",
     "points.demo.cases",
+    "points.demo.year",
 ]
 
 
