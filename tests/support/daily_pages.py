@@ -17,6 +17,7 @@ PAGES: dict[str, list[str]] = {
         "/rules",
         "/shop",
         "/shop/rewards/{reward}",
+        "/lists",
     ],
     "resident": [
         "/me",
@@ -26,6 +27,7 @@ PAGES: dict[str, list[str]] = {
         "/shop/rewards/{reward}",
         "/shop/mine",
         "/leaderboard",
+        "/lists/appeal",
     ],
     "staff": [
         "/events/manage",
@@ -53,6 +55,8 @@ PAGES: dict[str, list[str]] = {
         "/admin/audit",
         "/admin/settings",
         "/admin/rules",
+        "/admin/appeals",
+        "/admin/reports/year",
         "/events/manage",
         "/events/new",
         "/events/{event}",
