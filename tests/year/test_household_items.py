@@ -16,6 +16,7 @@ from points.households import items, score
 from points.models import Household
 from points.places import settings
 from points.policy import Place
+from points.rules.award import HouseholdRule
 
 BOOK = [
     {"code": "patrol", "name": "巡防", "points": 10},
@@ -93,6 +94,10 @@ def test_the_base_and_household_items_count_in_the_score_but_only_members_points
         f"/api/v1/households/{household}/items", json={"rule_code": "yard"}, headers=auth.headers(a)
     )
     assert refused.status_code == 403
+    yard = rules.rule_for(session, "yard", town_id=town.town.id)
+    with pytest.raises(HouseholdRule):
+        rules.award(session, rule_id=yard.id, resident_id=a.id, memo="庭院")
+    session.rollback()
     offence = items.record(session, admin, household, rule_code="offence", memo="酒驾")
     assert offence.points == -20
 
