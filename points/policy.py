@@ -595,3 +595,28 @@ def ensure_may_see_visits(actor: Actor, place: Place) -> None:
     """A grid's households with their last visits, and its door codes to print: the grid's
     workers and the admins over its village. Never one worker's figures beside another's."""
     ensure_may_visit(actor, place)
+# --- the scheme's year: households' own items, public lists and appeals, year-end report ---
+class NotNamedInEntry(Forbidden):
+    code = "not_named"
+    template = N_("只有名单上的本人可以申请更正或撤下这一条。")
+
+
+def ensure_may_award_household(actor: Actor, household: Place) -> None:
+    """A household item of the rule book (文明家庭 …): the admins over the household's village."""
+    _ensure_admin_over(actor, household)
+
+
+def ensure_may_appeal_entry(actor: Actor, subject_id: int) -> None:
+    """A public list's entry: only the resident it names may ask for correction or removal."""
+    if getattr(actor, "id", None) != subject_id:
+        raise NotNamedInEntry()
+
+
+def ensure_may_decide_appeal(actor: Actor, entry: Place) -> None:
+    """Upholding or dismissing an appeal: the admins over the entry's village."""
+    _ensure_admin_over(actor, entry)
+
+
+def ensure_may_see_year_report(actor: Actor, place: Place) -> None:
+    """The committee's year-end report of a village, a town or the city: admins over it."""
+    _ensure_admin_over(actor, place)

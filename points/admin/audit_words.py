@@ -52,6 +52,10 @@ SENTENCES = {
     "proxy.end": N_("%(actor)s 结束为 %(target)s 代办"),
     "proxy.claim": N_("%(actor)s 为 %(target)s 代办申报"),
     "visit.record": N_("%(actor)s 记录了对 %(target)s 户的家访"),
+    "list_appeal.file": N_("%(actor)s 申请更正或撤下公开名单上的一条（%(target)s）"),
+    "list_appeal.uphold": N_("%(actor)s 采纳申请，撤下了公开名单上的一条（%(target)s）"),
+    "list_appeal.dismiss": N_("%(actor)s 未采纳公开名单申请（%(target)s）"),
+    "household.item": N_("%(actor)s 给家庭 %(target)s 记入家庭条款积分"),
 }
 UNKNOWN_SENTENCE = N_("%(actor)s：%(action)s（%(target)s）")
 

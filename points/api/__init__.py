@@ -38,6 +38,8 @@ BLUEPRINT_MODULES = [
     "points.api.hazards",
     "points.api.households",
     "points.api.visits",
+    "points.api.lists",
+    "points.api.year_report",
 ]
 
 

@@ -55,6 +55,17 @@ class SettingsSchema(ma.Schema):
     deduction_rules = ma.fields.List(ma.fields.Nested(Rule), allow_none=True)
     monthly_redemption_limit = ma.fields.Integer(strict=True, allow_none=True)
     scheme_name = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
+    refuse_awards_over_budget = ma.fields.Boolean(allow_none=True)
+    expiry = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": '{"mode": "none"} | {"mode": "year_end", "date": "03-31"} | '
+            '{"mode": "rolling", "months": 12}'
+        },
+    )
+    household_base_points = ma.fields.Integer(strict=True, allow_none=True)
+    posting_days = ma.fields.Integer(strict=True, allow_none=True)
+    black_list_enabled = ma.fields.Boolean(allow_none=True)
 
 
 @blp.route("/audit")

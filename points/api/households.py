@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from points.auth import login_required
 from points.edge.scanning import base_url
 from points.extensions import db
-from points.households import score
+from points.households import items, score
 from points.places import settings
 from points.statements import issue, pdf
 
@@ -25,6 +25,26 @@ class HouseholdSchema(ma.Schema):
     year = ma.fields.Integer()
     score_year = ma.fields.Integer()
     stars = ma.fields.Integer()
+    base = ma.fields.Integer(metadata={"description": "the household base (score only)"})
+    earned_year = ma.fields.Integer(metadata={"description": "members' points earned"})
+    items_year = ma.fields.Integer(metadata={"description": "household items of the book"})
+
+
+class ItemIn(ma.Schema):
+    rule_code = ma.fields.String(required=True)
+    tier = ma.fields.String(load_default=None, allow_none=True)
+    units = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 24))
+    memo = ma.fields.String(load_default="")
+
+
+class ItemOut(ma.Schema):
+    id = ma.fields.Integer()
+    household_id = ma.fields.Integer()
+    rule_id = ma.fields.Integer()
+    rule_version_id = ma.fields.Integer()
+    points = ma.fields.Integer()
+    year = ma.fields.Integer()
+    memo = ma.fields.String()
 
 
 class YearArgs(ma.Schema):
@@ -38,6 +58,16 @@ class YearArgs(ma.Schema):
 def household(args, household_id: int):
     """A household's yearly score (its members' earned points) and 文明家庭 stars."""
     return score.view(db.session, current_user, household_id, year=args["year"])
+
+
+@blp.route("/households/<int:household_id>/items", methods=["POST"])
+@login_required
+@blp.arguments(ItemIn)
+@blp.response(201, ItemOut)
+def household_item(body, household_id: int):
+    """Record a household item of the rule book (admins over the household's village); its
+    points count in the household's score only, never in anyone's balance."""
+    return items.record(db.session, current_user, household_id, **body)
 
 
 @blp.route("/households/<int:household_id>/statement.pdf")

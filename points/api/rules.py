@@ -58,6 +58,9 @@ class RuleItem(ma.Schema):
     )
     needs_evidence = ma.fields.Boolean(load_default=False)
     publicity_days = ma.fields.Integer(strict=True, load_default=0)
+    subject = ma.fields.String(
+        load_default="resident", validate=ma.validate.OneOf(["resident", "household"])
+    )
     version = ma.fields.Integer(dump_only=True)
     effective_from = ma.fields.Date(dump_only=True)
 

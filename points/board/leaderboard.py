@@ -25,20 +25,11 @@ from points.clock import local_now
 from points.db import write_transaction
 from points.errors import InvalidInput
 from points.models import EarnedTotal, Grid, Household, Town, User, Village
+from points.posting import mask_name, shown_on_board
 
 PERIODS = ("month", "year", "all")
 KINDS = ("residents", "households", "villages")
 MAX_LIMIT = 200
-
-
-def mask_name(name: str) -> str:
-    """张三丰 → 张*丰, 张三 → 张*; names are masked wherever the public can see them."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def period_key(period: str, now: datetime | None = None) -> str:
@@ -83,17 +74,27 @@ def ranking(session: Session, query: Query) -> list[dict]:
         village_id=query.village_id,
         grid_id=query.grid_id,
     )
-    return rank_board(session, board, query.kind, key, query.limit, query.with_badges)
+    return rank_board(
+        session, board, query.kind, key, query.limit, query.with_badges, now=query.now
+    )
 
 
 def rank_board(
-    session: Session, board: Board, kind: str, key: str, limit: int, with_badges: bool = True
+    session: Session,
+    board: Board,
+    kind: str,
+    key: str,
+    limit: int,
+    with_badges: bool = True,
+    *,
+    now: datetime | None = None,
 ) -> list[dict]:
-    """The rows of one kind on a resolved board, for a stored period key."""
+    """The rows of one kind on a resolved board, for a stored period key (entries past
+    their posting period or taken down on appeal left out: points.posting)."""
     if kind == "residents":
-        return residents(session, key, board, limit, with_badges)
+        return residents(session, key, board, limit, with_badges, now=now)
     if kind == "households":
-        return households(session, key, board, limit)
+        return households(session, key, board, limit, now=now)
     return participation.villages(session, key, board, limit)
 
 
@@ -155,12 +156,18 @@ _GRID_NAMES = select(Grid.id, Grid.name).where(Grid.id.in_(bindparam("ids", expa
 
 
 def residents(
-    session: Session, key: str, board: Board, limit: int, with_badges: bool = True
+    session: Session,
+    key: str,
+    board: Board,
+    limit: int,
+    with_badges: bool = True,
+    *,
+    now: datetime | None = None,
 ) -> list[dict]:
     """Residents by points earned in the period (one ranking query; the places' names and
     the levels read for the rows found)."""
     params = {"key": key, "limit": limit, "place": board.place_id}
-    found = session.execute(_RESIDENTS[board.scope], params).all()
+    found = shown_on_board(session, session.execute(_RESIDENTS[board.scope], params).all(), now)
     if not found:
         return []
     village_ids = {row.village_id for row in found}
@@ -232,7 +239,9 @@ _HOMES = (
 )
 
 
-def households(session: Session, key: str, board: Board, limit: int) -> list[dict]:
+def households(
+    session: Session, key: str, board: Board, limit: int, *, now: datetime | None = None
+) -> list[dict]:
     """Households (户) by the sum of their members' points earned in the period, counting
     the members who live in the board's place."""
     params = {"key": key, "limit": limit, "place": board.place_id}

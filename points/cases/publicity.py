@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from points import ledger, policy
+from points import posting as posting_rules
 from points.board.leaderboard import mask_name
 from points.clock import day_start_utc, local, utcnow
 from points.db import write_transaction
@@ -328,7 +329,7 @@ def public_listing(session: Session, village_id: int, now: datetime | None = Non
         .where(Posting.village_id == village_id, Posting.status == "open", Posting.ends_at > moment)
         .order_by(Posting.ends_at, Posting.id)
     ).all()
-    return [
+    listed = [
         {
             "id": posting.id,
             "display_name": mask_name(name),
@@ -340,6 +341,7 @@ def public_listing(session: Session, village_id: int, now: datetime | None = Non
         }
         for posting, name, objections in rows
     ]
+    return posting_rules.shown_on_publicity(session, listed)  # opt-out, upheld appeals
 
 
 def open_objections(session: Session, actor: User, village_id: int | None = None) -> list[dict]:

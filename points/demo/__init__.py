@@ -235,6 +235,7 @@ FEATURE_STEPS: list[str] = [
     "points.demo.board",
     "points.demo.cases",
     "points.demo.visits",
+    "points.demo.year",
 ]
 
 

@@ -1,7 +1,9 @@
 """A household's yearly score and its 文明家庭 stars.
 
-The score of year Y is the sum of its members' points earned in Y (the leaderboard's own
-totals: points.ledger.earned — spending and expiry never lower it). Stars: one for each
+The score of year Y is the household's base (`household_base_points`, default 0), plus the
+sum of its members' points earned in Y (the leaderboard's own totals: points.ledger.earned —
+spending and expiry never lower it), plus the household items of the rule book recorded for
+Y (points.households.items). Base and items are score only, never money. Stars: one for each
 threshold of the `household_star_thresholds` setting the score reaches (default 100/300/600).
 """
 
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from points import policy
 from points.clock import local_now
 from points.errors import N_, NotFound
+from points.households import items
 from points.models import EarnedTotal, Household, User, Village
 from points.places import settings
 from points.policy import Place
@@ -34,9 +37,13 @@ class HouseholdView:
     score_year: int
     stars: int
     thresholds: list[int]
+    base: int = 0
+    earned_year: int = 0
+    items_year: int = 0
 
 
-def score(session: Session, household_id: int, year: int) -> int:
+def earned(session: Session, household_id: int, year: int) -> int:
+    """The members' points earned in the year (the ledger's part of the score)."""
     return int(
         session.scalar(
             select(func.coalesce(func.sum(EarnedTotal.points), 0))
@@ -44,6 +51,16 @@ def score(session: Session, household_id: int, year: int) -> int:
             .where(User.household_id == household_id, EarnedTotal.period == f"y{year}")
         )
         or 0
+    )
+
+
+def score(session: Session, household_id: int, year: int) -> int:
+    """The household's score of the year: base + members' earned points + household items."""
+    household = session.get(Household, household_id)
+    return (
+        items.base_for(session, household.village_id)
+        + earned(session, household_id, year)
+        + items.items_total(session, household_id, year)
     )
 
 
@@ -69,7 +86,10 @@ def view(session: Session, viewer: User, household_id: int, *, year: int | None 
     members = session.execute(
         select(User.id, User.name).where(User.household_id == household_id).order_by(User.id)
     ).all()
-    points = score(session, household_id, year)
+    base = items.base_for(session, household.village_id)
+    members_earned = earned(session, household_id, year)
+    own_items = items.items_total(session, household_id, year)
+    points = base + members_earned + own_items
     thresholds = thresholds_for(session, household.village_id)
     return HouseholdView(
         id=household.id,
@@ -81,4 +101,7 @@ def view(session: Session, viewer: User, household_id: int, *, year: int | None 
         score_year=points,
         stars=stars_for(points, thresholds),
         thresholds=thresholds,
+        base=base,
+        earned_year=members_earned,
+        items_year=own_items,
     )

@@ -13,6 +13,7 @@ from points.models.ledger import (
     RollupMark,
     Transfer,
 )
+from points.models.lists import HouseholdItem, ListAppeal
 from points.models.people import Household, Role, User
 from points.models.places import City, Grid, Town, Village, grid_staff
 from points.models.records import AuditEntry, IdempotencyRecord, Notice, Setting
@@ -44,11 +45,13 @@ __all__ = [
     "HomeVisit",
     "Household",
     "HouseholdConsent",
+    "HouseholdItem",
     "IdempotencyRecord",
     "LedgerCheckpoint",
     "LedgerCheckpointBalance",
     "LedgerHead",
     "LedgerMonth",
+    "ListAppeal",
     "Notice",
     "Objection",
     "OfflineScan",

@@ -23,6 +23,7 @@ from points.models.base import Base, one_of, utcnow
 
 RULE_KINDS = ("earn", "deduct")
 RULE_UNITS = ("event", "report", "case", "hour")
+RULE_SUBJECTS = ("resident", "household")
 CONFIRMERS = ("staff", "village_admin")
 
 
@@ -113,6 +114,9 @@ class RuleVersion(Base):
     evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
     publicity_days: Mapped[int] = mapped_column(Integer, default=0)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Whom the item is about: a resident (points to their account) or a whole household
+    # (points to the household's yearly score only: points.households.items).
+    subject: Mapped[str] = mapped_column(String(10), default="resident", server_default="resident")
 
 
 class CapUsage(Base):

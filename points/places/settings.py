@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     # Hazard reports (隐患): verify within N working days, fix within M days of verification.
     "hazard_verify_working_days": 2,
     "hazard_fix_days": 7,
+    # 桐乡: each household starts the year with this many points in its score (never money).
+    "household_base_points": 0,
+    # Public lists (points.posting): days an entry stays up; whether the 黑榜 is shown.
+    "posting_days": 30,
+    "black_list_enabled": False,
 }
 CITY_SCOPE = "city"
 
@@ -139,6 +144,9 @@ LABELS = {
     "household_star_thresholds": N_("文明家庭星级门槛（户年度积分）"),
     "hazard_verify_working_days": N_("隐患核实时限（工作日）"),
     "hazard_fix_days": N_("隐患整改时限（天）"),
+    "household_base_points": N_("每户基础分（计入家庭积分，不可兑换）"),
+    "posting_days": N_("公开名单保留天数"),
+    "black_list_enabled": N_("公开黑榜（扣分名单）"),
 }
 
 
@@ -182,12 +190,16 @@ def clean_value(key: str, value: Any) -> Any:
         return None if value in (None, "") else _whole(key, value, 1, 1_000_000_000)
     if key == "point_value_yuan":
         return None if value in (None, "") else _yuan(key, value)
-    if key == "refuse_awards_over_budget":
+    if key in ("refuse_awards_over_budget", "black_list_enabled"):
         if isinstance(value, str):
             value = value.strip().lower() in ("1", "true", "on", "yes", "是")
         if not isinstance(value, bool):
             raise BadSetting(key=Msgid(LABELS[key]), detail="true / false")
         return value
+    if key == "household_base_points":
+        return _whole(key, value, 0, 100_000)
+    if key == "posting_days":
+        return _whole(key, value, 1, 366)
     if key == "household_star_thresholds":
         if not isinstance(value, list) or not 1 <= len(value) <= 5:
             raise BadSetting(key=Msgid(LABELS[key]), detail="1–5")

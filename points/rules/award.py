@@ -21,7 +21,7 @@ from points import ledger
 from points.clock import local, utcnow
 from points.db import write_transaction
 from points.errors import N_, DomainError, NotFound
-from points.models import Rule, RuleBook, Transfer, User
+from points.models import Rule, RuleBook, RuleVersion, Transfer, User
 from points.rules import caps as cap_rules
 from points.rules import sql
 from points.rules.caps import CapHit
@@ -38,6 +38,11 @@ class RuleOfAnotherPlace(DomainError):
     code = "rule_of_another_place"
     category = "forbidden"
     template = N_("这条积分规则不是%(name)s所在村镇的细则。")
+
+
+class HouseholdRule(DomainError):
+    code = "household_rule"
+    template = N_("这是以户为单位的条款，请在家庭页面记入家庭积分。")
 
 
 class UnknownTier(DomainError):
@@ -177,6 +182,11 @@ def award(
         raise NotFound(what=f"积分规则 {rule_id}")
     if book.town_id != town_id or book.village_id not in (None, village_id):
         raise RuleOfAnotherPlace(name=resident.name)
+    household_item = select(RuleVersion.id).where(
+        RuleVersion.rule_id == rule_id, RuleVersion.subject == "household"
+    )
+    if session.scalar(household_item.limit(1)) is not None:
+        raise HouseholdRule()  # its points go to the household's score (households.items)
     with write_transaction(session):
         if idempotency_key is not None:
             earlier = session.scalar(

@@ -26,7 +26,7 @@ from points.models import (
     User,
     Village,
 )
-from points.models.rules import CONFIRMERS, RULE_KINDS, RULE_UNITS
+from points.models.rules import CONFIRMERS, RULE_KINDS, RULE_SUBJECTS, RULE_UNITS
 from points.policy import Place
 from points.rules import sql
 from points.rules.caps import PERIODS, PERS
@@ -85,6 +85,9 @@ def check_item(item: Any) -> dict:
     confirm_by = item.get("confirm_by", "staff")
     if kind not in RULE_KINDS or unit not in RULE_UNITS or confirm_by not in CONFIRMERS:
         raise InvalidInput(detail=f"{code}: kind/unit/confirm_by")
+    subject = item.get("subject") or "resident"
+    if subject not in RULE_SUBJECTS:
+        raise InvalidInput(detail=f"{code}: subject")
     tiers = item.get("tiers") or None
     points = item.get("points")
     points_max = item.get("points_max")
@@ -135,6 +138,7 @@ def check_item(item: Any) -> dict:
         "confirm_by": confirm_by,
         "evidence_required": bool(item.get("needs_evidence", item.get("evidence_required"))),
         "publicity_days": _whole(item.get("publicity_days", 0), "publicity_days", 0, 60),
+        "subject": subject,
     }
 
 

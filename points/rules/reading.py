@@ -78,7 +78,7 @@ def _terms_of(rule: Rule, rv: RuleVersion, book_version: RuleBookVersion) -> Ter
         rv.publicity_days,
         book_version.effective_from,
     )
-    return replace(Terms.from_row(row), description=rv.description)
+    return replace(Terms.from_row(row), description=rv.description, subject=rv.subject)
 
 
 def _terms(session: Session, version: RuleBookVersion) -> list[Terms]:

@@ -39,6 +39,7 @@ class Terms:
     publicity_days: int = 0
     effective_from: date | None = None
     description: str = ""
+    subject: str = "resident"  # or "household": points.households.items
 
     @classmethod
     def from_row(cls, row) -> Terms:
@@ -158,6 +159,8 @@ def item_view(terms: Terms) -> dict:
         "effective_from": terms.effective_from,
         "description": terms.description,
     }
+    if terms.subject != "resident":
+        found["subject"] = terms.subject
     if terms.tiers:
         found["tiers"] = [
             {"name": t.name, "name_en": t.name_en, "points": t.points} for t in terms.tiers

@@ -32,6 +32,8 @@ BLUEPRINT_MODULES = [
     "points.web.hazards",
     "points.web.statements",
     "points.web.visits",
+    "points.web.lists",
+    "points.web.year_report",
 ]
 
 

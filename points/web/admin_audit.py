@@ -97,7 +97,10 @@ TEXT_KEYS = (
     "offline_max_lag_hours",
     "hazard_verify_working_days",
     "hazard_fix_days",
+    "household_base_points",
+    "posting_days",
 )
+SWITCH_KEYS = ("refuse_awards_over_budget", "black_list_enabled")
 
 
 def _form_values(form, inherits: bool) -> dict:
@@ -114,7 +117,26 @@ def _form_values(form, inherits: bool) -> dict:
         values["level_thresholds"] = None
     raw = form.get("deduction_rules") or ""
     values["deduction_rules"] = settings.parse_rules(raw) if raw.strip() or not inherits else None
+    for key in SWITCH_KEYS:  # "" (use the one above), "1" or "0"
+        if key in form:
+            raw = form.get(key, "").strip()
+            if raw or inherits:
+                values[key] = {"1": True, "0": False}.get(raw, raw or None)
+    if "expiry_mode" in form:
+        values.update(_expiry_value(form, inherits))
     return values
+
+
+def _expiry_value(form, inherits: bool) -> dict:
+    """The expiry fields as the setting's value (checked by settings.clean_value)."""
+    mode = (form.get("expiry_mode") or "").strip()
+    if not mode:
+        return {"expiry": None} if inherits else {}
+    if mode == "year_end":
+        return {"expiry": {"mode": mode, "date": (form.get("expiry_date") or "").strip()}}
+    if mode == "rolling":
+        return {"expiry": {"mode": mode, "months": (form.get("expiry_months") or "").strip()}}
+    return {"expiry": {"mode": mode}}
 
 
 def _above(place: Place) -> Place | None:
@@ -160,5 +182,6 @@ def settings_page():
         place=place,
         labels=settings.LABELS,
         text_keys=TEXT_KEYS,
+        switch_keys=SWITCH_KEYS,
         **picker(place),
     ), status

@@ -10,9 +10,9 @@ from points import policy
 from points.admin.reports import CONTENT_TYPES, render
 from points.auth import require
 from points.edge.scanning import base_url
-from points.errors import N_, Msgid, NotFound
+from points.errors import N_, REFUSALS, DomainError, Msgid, NotFound
 from points.extensions import db
-from points.households import score
+from points.households import items, score
 from points.i18n import translate
 from points.places import settings
 from points.statements import bank, issue, pdf
@@ -41,7 +41,32 @@ def household(household_id: int):
         household=shown,
         handles=handles,
         consent=handles and issue.has_consent(db.session, household_id),
+        household_rules=items.household_rules(db.session, place.town_id, place.village_id)
+        if handles
+        else [],
     )
+
+
+@bp.route("/admin/households/<int:household_id>/items", methods=["POST"], endpoint="item")
+@require(policy.ensure_admin)
+def household_item(household_id: int):
+    """Record a household item of the rule book (its points count in the score only)."""
+    try:
+        done = items.record(
+            db.session,
+            current_user,
+            household_id,
+            rule_code=request.form.get("rule_code", ""),
+            tier=request.form.get("tier") or None,
+            memo=request.form.get("memo", ""),
+        )
+    except DomainError as error:
+        if error.category in REFUSALS:
+            raise
+        flash(error.message, "error")
+    else:
+        flash(translate("已记入家庭积分：%(points)s 分。", points=done.points), "success")
+    return redirect(url_for(".household", household_id=household_id))
 
 
 @bp.route("/me/household")

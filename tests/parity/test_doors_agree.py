@@ -28,7 +28,7 @@ from werkzeug.test import TestResponse
 
 from points import ledger
 from points.db import write_transaction
-from points.models import Checkin, Event, Redemption, Reward, RuleVersion, User
+from points.models import Checkin, Event, ListAppeal, Redemption, Reward, RuleVersion, User
 
 # One character a spot, in SPOTS order: own grid, own village, other village, other town.
 KINDS = {"+": "done", "3": "403", "4": "404", "9": "409", "2": "422"}
@@ -143,6 +143,32 @@ def shows_card(d: Doors, who: User, response: TestResponse) -> bool:
 
 def shows_reward(d: Doors, reward: Reward, response: TestResponse) -> bool:
     return shows(reward.name, response)
+
+
+def open_appeal(world: World, spot: Spot, side: str) -> ListAppeal:
+    """A resident's open appeal against their leaderboard row (made in the scene's commit)."""
+    who = spot.people[side]
+    appeal = ListAppeal(
+        list="board",
+        entry=f"r{who.id}",
+        subject_id=who.id,
+        town_id=who.town_id,
+        village_id=who.village_id,
+        request="remove",
+        reason="不愿公开",
+        status="open",
+    )
+    world.session.add(appeal)
+    world.session.flush()
+    return appeal
+
+
+def uphold_appeal_page(d: Doors, appeal: ListAppeal, spot: Spot) -> TestResponse:
+    return d.page.post(f"/admin/appeals/{appeal.id}/uphold", data={"note": "核实"})
+
+
+def uphold_appeal_api(d: Doors, appeal: ListAppeal, spot: Spot) -> TestResponse:
+    return d.call("POST", f"/api/v1/appeals/{appeal.id}/decision", json={"decision": "uphold"})
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -279,6 +305,14 @@ ACTIONS = [
         },
         target=hidden_reward,
         done=shows_reward,
+    ),
+    Action(
+        "uphold an appeal against a public list entry",
+        uphold_appeal_page,
+        uphold_appeal_api,
+        ADMIN_OVER_PEOPLE,
+        target=open_appeal,
+        done=status_is("upheld"),
     ),
 ]
 

@@ -17,6 +17,7 @@ PAGES: dict[str, list[str]] = {
         "/rules",
         "/shop",
         "/shop/rewards/{reward}",
+        "/lists",
     ],
     "resident": [
         "/me",
@@ -28,6 +29,7 @@ PAGES: dict[str, list[str]] = {
         "/leaderboard",
         "/hazards/new",
         "/hazards/mine",
+        "/lists/appeal",
     ],
     "staff": [
         "/events/manage",
@@ -59,6 +61,8 @@ PAGES: dict[str, list[str]] = {
         "/admin/settings",
         "/admin/rules",
         "/visits/",
+        "/admin/appeals",
+        "/admin/reports/year",
         "/events/manage",
         "/events/new",
         "/events/{event}",
