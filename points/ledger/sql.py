@@ -64,6 +64,14 @@ MOVE_HEAD = (
     .values(last_id=bindparam("new_last_id"), hash=bindparam("new_hash"))
 )
 
+# PostgreSQL: the transfer's insert and the head's move in one statement (one round trip),
+# a data-modifying CTE; an insert refused by a unique index refuses the whole statement.
+APPEND_AND_MOVE_HEAD = MOVE_HEAD.add_cte(
+    insert(transfers)
+    .values({c.key: bindparam(f"t_{c.key}") for c in transfers.columns})
+    .cte("appended")
+)
+
 REFERENCE_USED = select(transfers.c.id).where(transfers.c.reference == bindparam("ref"))
 
 RESOLVED_BY = select(transfers.c.id).where(transfers.c.pending_id == bindparam("held_id"))

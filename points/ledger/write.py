@@ -515,10 +515,14 @@ def _append(connection: Connection, head: tuple[int, str], **fields) -> dict:
     row = dict.fromkeys(_TRANSFER_COLUMNS)
     row.update(fields, id=last_id + 1, prev_hash=last_hash)
     row["hash"] = chain_hash(last_hash, _Fields(row))
-    connection.execute(sql.APPEND, row)
-    connection.execute(
-        sql.MOVE_HEAD, {"head_id": HEAD_ID, "new_last_id": row["id"], "new_hash": row["hash"]}
-    )
+    head = {"head_id": HEAD_ID, "new_last_id": row["id"], "new_hash": row["hash"]}
+    if connection.dialect.name == "postgresql":
+        # (Bound names differ from the columns': an UPDATE reserves the columns' own names.)
+        head.update({f"t_{key}": value for key, value in row.items()})
+        connection.execute(sql.APPEND_AND_MOVE_HEAD, head)
+    else:
+        connection.execute(sql.APPEND, row)
+        connection.execute(sql.MOVE_HEAD, head)
     return row
 
 

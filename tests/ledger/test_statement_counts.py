@@ -25,10 +25,10 @@ from points.shop import catalogue, redemption
 # implicit BEGIN and the final COMMIT not). The write lock: from SQLite's BEGIN IMMEDIATE
 # (PostgreSQL: the first write) to the commit.
 EXPECTED = {
-    "checkin": {"sqlite": (20, 10), "postgresql": (17, 10)},
-    "redeem": {"sqlite": (16, 9), "postgresql": (13, 9)},
-    "approve": {"sqlite": (19, 9), "postgresql": (16, 9)},
-    "adjust": {"sqlite": (13, 7), "postgresql": (10, 7)},
+    "checkin": {"sqlite": (20, 10), "postgresql": (16, 9)},
+    "redeem": {"sqlite": (16, 9), "postgresql": (12, 8)},
+    "approve": {"sqlite": (19, 9), "postgresql": (15, 8)},
+    "adjust": {"sqlite": (13, 7), "postgresql": (9, 6)},
 }
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
