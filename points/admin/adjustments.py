@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from points import ledger, policy, rules
 from points.admin import audit
-from points.db import write_transaction
+from points.db import keep, write_transaction
 from points.errors import (
     N_,
     DomainError,
@@ -18,7 +18,7 @@ from points.errors import (
     InvalidInput,
     NotFound,
 )
-from points.models import Checkin, Event, Rule, Transfer, User
+from points.models import Account, Checkin, Event, Rule, Transfer, User
 from points.people import get_person
 from points.places import settings, village_place
 
@@ -32,6 +32,28 @@ def check_reason(reason: object) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Adjusted:
+    """An adjustment by rule: its transfer and, under a rule book item, what the rule gave."""
+
+    transfer: Transfer
+    granted: rules.Granted | None = None
+    balance: int | None = None  # the resident's points after it (None: not read)
+    available: int | None = None
+    signed: int | None = None  # the points as the resident's balance sees them (− deducts)
+
+    # The transfer's fields, for callers that only need those.
+    id = property(lambda self: self.transfer.id)
+    amount = property(lambda self: self.transfer.amount)
+    memo = property(lambda self: self.transfer.memo)
+    debit_account_id = property(lambda self: self.transfer.debit_account_id)
+    credit_account_id = property(lambda self: self.transfer.credit_account_id)
+
+    def answer(self) -> dict:
+        """The rule, its version, the points and any cap (empty for a configured label)."""
+        return self.granted.answer() if self.granted else {}
+
+
 def adjust(
     session: Session,
     *,
@@ -42,36 +64,88 @@ def adjust(
     idempotency_key: str | None = None,
 ) -> Transfer:
     """Award (amount > 0) or deduct (amount < 0) points; a deduction can't overdraw."""
+    return adjustment(
+        session,
+        actor=actor,
+        resident_id=resident_id,
+        amount=amount,
+        reason=reason,
+        idempotency_key=idempotency_key,
+    ).transfer
+
+
+def adjustment(
+    session: Session,
+    *,
+    actor: User,
+    resident_id: int,
+    amount: int,
+    reason: str,
+    idempotency_key: str | None = None,
+) -> Adjusted:
+    """`adjust`, answered with the resident's balance and available points after it.
+
+    Read before the lock: the resident, who may adjust, both accounts. Inside it: the
+    resident's counters (their UPDATE answers the balance), the village's issuance account,
+    the chain head last, the audit entry; the answer is built from these values.
+    """
     if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
         raise InvalidAmount(limit=ledger.MAX_AMOUNT)
     ledger.check_amount(abs(amount))
     reason = check_reason(reason)
     resident = get_person(session, resident_id)
     policy.ensure_may_adjust(actor, resident)
+    resident_id, village_id, town_id, actor_id = (
+        resident.id,
+        resident.village_id,
+        resident.town_id,
+        actor.id,
+    )
+    account, issuance = ledger.resident_and_village(session, resident_id, village_id, "issuance")
+    read = {account.id: account, issuance.id: issuance} if account and issuance else None
     with write_transaction(session):
-        account = ledger.resident_account(session, resident.id)
-        issuance = ledger.village_account(session, resident.village_id, "issuance")
-        debit, credit = (issuance.id, account.id) if amount > 0 else (account.id, issuance.id)
-        moved = ledger.transfer(
-            session,
+        if read is None:  # the village's first award opens its account
+            account_id = ledger.resident_account(session, resident_id).id
+            issuance_id = ledger.village_account(session, village_id, "issuance").id
+        else:
+            account_id, issuance_id = account.id, issuance.id
+        debit, credit = (issuance_id, account_id) if amount > 0 else (account_id, issuance_id)
+        fields = dict(
             debit_id=debit,
             credit_id=credit,
             amount=abs(amount),
             kind="adjust",
             memo=reason,
-            actor_id=actor.id,
-            idempotency_key=f"adjust:{actor.id}:{idempotency_key}" if idempotency_key else None,
+            actor_id=actor_id,
         )
+        if idempotency_key is None:
+            moved = ledger.move(session, **fields, read=read)
+            balance, available, done = moved.balance, moved.available, moved.as_transfer(session)
+        else:
+            done = ledger.transfer(
+                session, **fields, idempotency_key=f"adjust:{actor_id}:{idempotency_key}"
+            )
+            balance, available = _counters(session, account_id)
         audit.record(
             session,
-            actor_id=actor.id,
+            actor_id=actor_id,
             action="points.adjust",
-            village_id=resident.village_id,
+            village_id=village_id,
+            town_id=town_id,
             target_type="user",
-            target_id=resident.id,
-            after={"amount": amount, "reason": reason, "transfer_id": moved.id},
+            target_id=resident_id,
+            after={"amount": amount, "reason": reason, "transfer_id": done.id},
         )
-    return moved
+        keep(session, done)
+    return Adjusted(done, None, balance, available, amount)
+
+
+def _counters(session: Session, account_id: int) -> tuple[int, int]:
+    """A resident account's (balance, available) as this transaction sees it."""
+    found = session.execute(
+        select(Account.balance, Account.available).where(Account.id == account_id)
+    ).one()
+    return int(found[0]), int(found[1])
 
 
 # --- configured rules (见义勇为 +50, 私拉电线 −10 …) ----------------------------------------
@@ -118,25 +192,6 @@ class CapReached(DomainError):
     template = N_("%(message)s，这次没有记分。")
 
 
-@dataclass(frozen=True)
-class Adjusted:
-    """An adjustment by rule: its transfer and, under a rule book item, what the rule gave."""
-
-    transfer: Transfer
-    granted: rules.Granted | None = None
-
-    # The transfer's fields, for callers that only need those.
-    id = property(lambda self: self.transfer.id)
-    amount = property(lambda self: self.transfer.amount)
-    memo = property(lambda self: self.transfer.memo)
-    debit_account_id = property(lambda self: self.transfer.debit_account_id)
-    credit_account_id = property(lambda self: self.transfer.credit_account_id)
-
-    def answer(self) -> dict:
-        """The rule, its version, the points and any cap (empty for a configured label)."""
-        return self.granted.answer() if self.granted else {}
-
-
 def _book_rule(session: Session, resident: User, wanted: str):
     """The rule book's item a label names (its code or its name), in force today."""
     rule = rules.rule_for(session, wanted, town_id=resident.town_id, village_id=resident.village_id)
@@ -177,7 +232,7 @@ def adjust_by_rule(
     if chosen is None:
         raise UnknownRule(label=rule)
     reason = f"{chosen['label']}：{note}" if note else chosen["label"]
-    moved = adjust(
+    return adjustment(
         session,
         actor=actor,
         resident_id=resident_id,
@@ -185,7 +240,6 @@ def adjust_by_rule(
         reason=reason,
         idempotency_key=idempotency_key,
     )
-    return Adjusted(moved)
 
 
 def _adjust_under(
@@ -232,7 +286,8 @@ def _adjust_under(
                 "rule_version": done.granted.terms.version,
             },
         )
-    return Adjusted(moved, done.granted)
+        keep(session, moved)
+    return Adjusted(moved, done.granted, done.balance, None, done.granted.signed)
 
 
 # --- reversing a mistaken check-in ------------------------------------------------------

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import ledger, policy
-from points.admin.adjustments import adjust, adjust_by_rule, reverse_checkin
+from points.admin.adjustments import adjust_by_rule, adjustment, reverse_checkin
 from points.api.common import IDEMPOTENCY_HEADER, idempotent
 from points.auth import require
 from points.extensions import db
@@ -112,7 +112,7 @@ def create_adjustment(body):
             idempotency_key=key,
         )
     else:
-        moved = adjust(
+        moved = adjustment(
             db.session,
             actor=current_user,
             resident_id=body["resident_id"],
@@ -120,8 +120,11 @@ def create_adjustment(body):
             reason=body["reason"],
             idempotency_key=key,
         )
-    account = ledger.resident_account(db.session, body["resident_id"])
-    signed = moved.amount if moved.credit_account_id == account.id else -moved.amount
+    balance, available = moved.balance, moved.available
+    if balance is None or available is None:  # not answered by the write: read them
+        account = ledger.resident_account(db.session, body["resident_id"])
+        balance, available = account.balance, account.available
+    signed = moved.signed
     under_rule = moved.answer() if "rule" in body else {}
     return {
         **under_rule,
@@ -129,8 +132,8 @@ def create_adjustment(body):
         "resident_id": body["resident_id"],
         "amount": signed,
         "reason": moved.memo,
-        "balance": account.balance,
-        "available": account.available,
+        "balance": balance,
+        "available": available,
     }
 
 

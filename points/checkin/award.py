@@ -36,6 +36,7 @@ from points.errors import NotFound, UnknownAccount
 from points.ledger import earned
 from points.models import Account, Checkin, Event, User, utcnow
 from points.people.cards import resident_for_card
+from points.places import settings
 from points.rules import budget
 
 
@@ -187,13 +188,23 @@ def award(
     household_id = resident.household_id
     awarded_at = recorded_at or when
     issuance_village = event.village_id or village_id
-    account_id, issuance_id = _award_accounts(session, resident_id, issuance_village)
+    # Read before the lock (none of it changes under a check-in): both accounts, the rule's
+    # terms in force (a published version is never altered) and whether the budget refuses.
+    accounts = _award_accounts(session, resident_id, issuance_village)
+    connection = session.connection()
+    terms = rules.terms_in_force(connection, rule_id, awarded_at) if rule_id is not None else None
+    refuse_over_budget = settings.get(
+        session, "refuse_awards_over_budget", issuance_village, town_id=town_id
+    )
     try:
         with write_transaction(session):
+            # Inside SQLite's one-writer lock (PostgreSQL: row locks) only prebuilt statements:
+            # the event's place, the caps, the check-in, then the ledger with the shared rows
+            # (the village's issuance account, the chain head) last.
             connection = session.connection()
             _take_place(session, event_id, when, key_version)
             granted = None
-            if rule_id is not None:
+            if terms is not None:
                 granted = rules.grant(
                     connection,
                     rule_id=rule_id,
@@ -202,9 +213,10 @@ def award(
                     at=awarded_at,
                     asked=asked,
                     occasion=str(event_id),
+                    terms=terms,
                 )
             points = asked if granted is None else granted.points
-            if points > 0:
+            if points > 0 and refuse_over_budget:
                 budget.ensure_within(session, issuance_village, town_id, awarded_at, points)
             checkin_id = connection.scalar(
                 sql.RECORD,
@@ -223,13 +235,16 @@ def award(
             earned.record_participation(
                 connection, resident_id, village_id, stamp, town_id=town_id, grid_id=grid_id
             )
+            account = accounts["resident"]
             if points > 0:  # a capped check-in still counts, with no points
-                if issuance_id is None:
-                    issuance_id = ledger.village_account(session, issuance_village, "issuance").id
-                moved = ledger.transfer(
+                issuance = accounts.get("issuance")
+                if issuance is None:  # the village's first award opens its account
+                    opened = ledger.village_account(session, issuance_village, "issuance")
+                    issuance = ledger.LockedAccount(opened.id, "issuance", None, 0)
+                moved = ledger.move(
                     session,
-                    debit_id=issuance_id,
-                    credit_id=account_id,
+                    debit_id=issuance.id,
+                    credit_id=account.id,
                     amount=points,
                     kind="award",
                     memo=title,
@@ -238,11 +253,15 @@ def award(
                     now=stamp,
                     rule_id=rule_id if granted else None,
                     rule_version_id=granted.terms.version_id if granted else None,
+                    read={issuance.id: issuance, account.id: account},
+                    new_reference=True,
                 )
                 connection.execute(
                     sql.LINK_TRANSFER, {"checkin_id": checkin_id, "moved_id": moved.id}
                 )
-            balance = ledger.balance_now(session, account_id)
+                balance = moved.balance
+            else:
+                balance = ledger.balance_now(session, account.id)
     except IntegrityError:
         session.rollback()
         earlier = _existing(session, event_id, resident_id)
@@ -281,17 +300,15 @@ def _event(session: Session, event_id: int) -> EventFacts:
     return event
 
 
-def _award_accounts(session: Session, resident_id: int, village_id: int) -> tuple[int, int | None]:
-    """(the resident's account, the village's issuance account or None if not opened yet)."""
-    found = {
-        kind: account_id
-        for account_id, kind in session.connection().execute(
-            sql.AWARD_ACCOUNTS, {"resident_id": resident_id, "village_id": village_id}
-        )
-    }
-    if "resident" not in found:
+def _award_accounts(
+    session: Session, resident_id: int, village_id: int
+) -> dict[str, ledger.LockedAccount]:
+    """The resident's account and the village's issuance account (if opened yet), by kind,
+    as read before the lock (kinds and owners never change)."""
+    account, issuance = ledger.resident_and_village(session, resident_id, village_id, "issuance")
+    if account is None:
         raise UnknownAccount(account_id=f"user:{resident_id}")
-    return found["resident"], found.get("issuance")
+    return {"resident": account, "issuance": issuance} if issuance else {"resident": account}
 
 
 def _take_place(session: Session, event_id: int, when: datetime, key_version: int | None) -> None:

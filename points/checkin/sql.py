@@ -6,7 +6,7 @@ phones scan within a minute, and SQLite takes one writer at a time.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from points.checkin.window import is_open
 from points.models import Account, Checkin, Event, Village
@@ -70,16 +70,4 @@ EARLIER = select(
 ).where(
     checkins.c.event_id == bindparam("event_id"),
     checkins.c.resident_id == bindparam("resident_id"),
-)
-
-# The resident's account and the issuing village's issuance account, in one read.
-AWARD_ACCOUNTS = select(accounts.c.id, accounts.c.kind).where(
-    or_(
-        accounts.c.user_id == bindparam("resident_id"),
-        and_(
-            accounts.c.village_id == bindparam("village_id"),
-            accounts.c.kind == "issuance",
-            accounts.c.user_id.is_(None),
-        ),
-    )
 )

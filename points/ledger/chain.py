@@ -21,19 +21,19 @@ def canonical(t: Transfer | Row) -> str:
     hashes of transfers made before the rule book stay what they were).
     """
     fields = [
-            t.id,
-            t.created_at.isoformat(timespec="microseconds"),
-            t.debit_account_id,
-            t.credit_account_id,
-            t.amount,
-            t.kind,
-            t.phase,
-            t.pending_id,
-            t.reference,
-            t.idempotency_key,
-            t.memo,
-            t.actor_id,
-        ]
+        t.id,
+        t.created_at.isoformat(timespec="microseconds"),
+        t.debit_account_id,
+        t.credit_account_id,
+        t.amount,
+        t.kind,
+        t.phase,
+        t.pending_id,
+        t.reference,
+        t.idempotency_key,
+        t.memo,
+        t.actor_id,
+    ]
     rule_version_id = getattr(t, "rule_version_id", None)
     if rule_version_id is not None:
         fields += [t.rule_id, rule_version_id]

@@ -9,7 +9,7 @@ is the last guard.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -45,6 +45,23 @@ def check_amount(amount: object) -> int:
     return amount
 
 
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A transfer as written, in plain values, and its resident's counters after it."""
+
+    id: int
+    hash: str
+    amount: int
+    created_at: datetime
+    balance: int | None  # the resident account's posted points after it (None: no resident)
+    available: int | None  # … and what it may spend
+    row: dict = field(repr=False, compare=False, default_factory=dict)  # every column
+
+    def as_transfer(self, session: Session) -> Transfer:
+        """The transfer as an ORM object in the session (persistent: nothing is read)."""
+        return _attach(session, self.row)
+
+
 def transfer(
     session: Session,
     *,
@@ -63,6 +80,7 @@ def transfer(
     rule_version_id: int | None = None,
     locked: dict[int, LockedAccount] | None = None,
     new_reference: bool = False,
+    read: dict[int, LockedAccount] | None = None,
 ) -> Transfer:
     """Move `amount` points from the debit to the credit account; `pending` only holds them.
 
@@ -72,19 +90,108 @@ def transfer(
     the kind it reverses, so reversing a redemption refund never adds to "earned").
     `rule_id`/`rule_version_id`: the rule the transfer is made under (points.rules).
     `locked`: both accounts as the caller already locked them (lock_accounts), so they are
-    not read again. `new_reference`: the reference names a row this transaction just made,
-    so no earlier transfer can hold it (the unique index still guards it).
+    not read again. `read`: both accounts as read before the lock (read_accounts): not
+    locked first, each is locked by its own guarded counter UPDATE, in the lock order.
+    `new_reference`: the reference names a row this transaction just made, so no earlier
+    transfer can hold it (the unique index still guards it).
 
     The chain head — one row every transfer in the city moves — is locked last, after the
     accounts are moved, so a transfer holds it only for its own insert and the commit.
     """
+    row, _moved = _transfer(
+        session,
+        debit_id=debit_id,
+        credit_id=credit_id,
+        amount=amount,
+        kind=kind,
+        memo=memo,
+        reference=reference,
+        idempotency_key=idempotency_key,
+        actor_id=actor_id,
+        pending=pending,
+        now=now,
+        earned_as=earned_as,
+        rule_id=rule_id,
+        rule_version_id=rule_version_id,
+        locked=locked,
+        new_reference=new_reference,
+        read=read,
+    )
+    if isinstance(row, Transfer):  # an idempotent replay: the earlier transfer
+        return row
+    return _attach(session, row)
+
+
+def move(
+    session: Session,
+    *,
+    debit_id: int,
+    credit_id: int,
+    amount: int,
+    kind: str,
+    memo: str = "",
+    reference: str | None = None,
+    actor_id: int | None = None,
+    pending: bool = False,
+    now: datetime | None = None,
+    rule_id: int | None = None,
+    rule_version_id: int | None = None,
+    locked: dict[int, LockedAccount] | None = None,
+    new_reference: bool = False,
+    read: dict[int, LockedAccount] | None = None,
+) -> Moved:
+    """`transfer` for the hot paths (check-in, award, adjustment, redemption): the same
+    checks and rows, answered in plain values — the resident's counters after it included,
+    from the counter UPDATE's RETURNING — without an ORM object. No idempotency key here."""
+    _row, moved = _transfer(
+        session,
+        debit_id=debit_id,
+        credit_id=credit_id,
+        amount=amount,
+        kind=kind,
+        memo=memo,
+        reference=reference,
+        idempotency_key=None,
+        actor_id=actor_id,
+        pending=pending,
+        now=now,
+        earned_as=None,
+        rule_id=rule_id,
+        rule_version_id=rule_version_id,
+        locked=locked,
+        new_reference=new_reference,
+        read=read,
+    )
+    return moved
+
+
+def _transfer(
+    session: Session,
+    *,
+    debit_id: int,
+    credit_id: int,
+    amount: int,
+    kind: str,
+    memo: str,
+    reference: str | None,
+    idempotency_key: str | None,
+    actor_id: int | None,
+    pending: bool,
+    now: datetime | None,
+    earned_as: str | None,
+    rule_id: int | None,
+    rule_version_id: int | None,
+    locked: dict[int, LockedAccount] | None,
+    new_reference: bool,
+    read: dict[int, LockedAccount] | None,
+) -> tuple[Transfer | dict, Moved | None]:
     check_amount(amount)
     if kind not in TRANSFER_KINDS:
         raise InvalidInput(detail=f"kind {kind!r}")
     if debit_id == credit_id:
         raise InvalidInput(detail="debit and credit are the same account")
     connection = _connection(session)
-    accounts = locked or _lock_accounts(connection, debit_id, credit_id)
+    accounts = locked or read or _lock_accounts(connection, debit_id, credit_id)
     head = None
     phase = "pending" if pending else "single"
     if idempotency_key is not None:
@@ -105,7 +212,7 @@ def transfer(
             )
             if not same:
                 raise IdempotencyConflict()
-            return earlier
+            return earlier, None
     if reference is not None and not new_reference:
         used = connection.scalar(sql.REFERENCE_USED, {"ref": reference})
         if used is not None:
@@ -113,10 +220,10 @@ def transfer(
 
     debit_column = "debits_pending" if pending else "debits_posted"
     credit_column = "credits_pending" if pending else "credits_posted"
-    _debit(connection, accounts[debit_id], debit_column, amount)
-    _add(connection, credit_id, credit_column, amount)
-    created = _append(
-        session,
+    after = _move_counters(
+        connection, accounts[debit_id], accounts[credit_id], debit_column, credit_column, amount
+    )
+    row = _append(
         connection,
         head or _lock_head(connection),
         debit_account_id=debit_id,
@@ -135,9 +242,37 @@ def transfer(
     )
     # A reversal of a redemption or expiry gives points back but never counts as earned.
     if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
-        earned.record(connection, created, accounts[debit_id], accounts[credit_id])
+        earned.record(connection, _Fields(row), accounts[debit_id], accounts[credit_id])
     _forget_cached(session, debit_id, credit_id)
-    return created
+    balance, available = after or (None, None)
+    return row, Moved(row["id"], row["hash"], amount, row["created_at"], balance, available, row)
+
+
+def _move_counters(
+    connection: Connection,
+    debit: LockedAccount,
+    credit: LockedAccount,
+    debit_column: str,
+    credit_column: str,
+    amount: int,
+) -> tuple[int, int] | None:
+    """Move both accounts' counters in the lock order (a resident's account first, the
+    village's shared one last); return the resident's (balance, available) after."""
+    steps = [(debit, debit_column, True), (credit, credit_column, False)]
+    steps.sort(key=lambda step: (step[0].kind != "resident", step[0].id))
+    after = None
+    for account, column, is_debit in steps:
+        if account.kind != "resident":
+            _add(connection, account.id, column, amount)
+        elif is_debit:
+            after = _debit(connection, account, column, amount)
+        else:
+            after = tuple(
+                connection.execute(
+                    sql.ADD_RETURNING[column], {"account_id": account.id, "amount": amount}
+                ).one()
+            )
+    return after
 
 
 def balance_now(session: Session, account_id: int) -> int:
@@ -178,38 +313,70 @@ def reverse(
 
 
 def post_pending(
-    session: Session, pending_id: int, *, actor_id: int | None = None, memo: str = ""
+    session: Session,
+    pending_id: int,
+    *,
+    actor_id: int | None = None,
+    memo: str = "",
+    read: dict[int, LockedAccount] | None = None,
+    unresolved: bool = False,
 ) -> Transfer:
-    """Turn a hold into a posted transfer of the same amount."""
-    return _resolve(session, pending_id, "post", actor_id=actor_id, memo=memo)
+    """Turn a hold into a posted transfer of the same amount.
+
+    `read`: the hold's accounts as read before the lock (read_accounts), locked by their own
+    counter UPDATEs in the lock order. `unresolved`: the caller holds a lock under which the
+    hold can't have been resolved (a pending redemption's row), so that is not read again
+    (UNIQUE(pending_id) still guards it)."""
+    return _resolve(
+        session, pending_id, "post", actor_id=actor_id, memo=memo, read=read, unresolved=unresolved
+    )
 
 
 def void_pending(
-    session: Session, pending_id: int, *, actor_id: int | None = None, memo: str = ""
+    session: Session,
+    pending_id: int,
+    *,
+    actor_id: int | None = None,
+    memo: str = "",
+    read: dict[int, LockedAccount] | None = None,
+    unresolved: bool = False,
 ) -> Transfer:
-    """Release a hold: the points become available again."""
-    return _resolve(session, pending_id, "void", actor_id=actor_id, memo=memo)
+    """Release a hold: the points become available again (`read`, `unresolved`: as
+    post_pending)."""
+    return _resolve(
+        session, pending_id, "void", actor_id=actor_id, memo=memo, read=read, unresolved=unresolved
+    )
 
 
 def _resolve(
-    session: Session, pending_id: int, phase: str, *, actor_id: int | None, memo: str
+    session: Session,
+    pending_id: int,
+    phase: str,
+    *,
+    actor_id: int | None,
+    memo: str,
+    read: dict[int, LockedAccount] | None = None,
+    unresolved: bool = False,
 ) -> Transfer:
     held = session.get(Transfer, pending_id)
     if held is None or held.phase != "pending":
         raise NotPending()
     debit_id, credit_id, amount = held.debit_account_id, held.credit_account_id, held.amount
     connection = _connection(session)
-    accounts = _lock_accounts(connection, debit_id, credit_id)
-    if connection.scalar(sql.RESOLVED_BY, {"held_id": pending_id}) is not None:
+    accounts = read or _lock_accounts(connection, debit_id, credit_id)
+    if not unresolved and connection.scalar(sql.RESOLVED_BY, {"held_id": pending_id}) is not None:
         raise NotPending()
-    if phase == "post":  # pending → posted: one statement per account
-        connection.execute(sql.POST_DEBIT, {"account_id": debit_id, "amount": amount})
-        connection.execute(sql.POST_CREDIT, {"account_id": credit_id, "amount": amount})
-    else:
-        _add(connection, debit_id, "debits_pending", -amount)
-        _add(connection, credit_id, "credits_pending", -amount)
-    created = _append(
-        session,
+    # One statement per account, in the lock order (a resident's first).
+    steps = [(accounts[debit_id], True), (accounts[credit_id], False)]
+    steps.sort(key=lambda step: (step[0].kind != "resident", step[0].id))
+    for account, is_debit in steps:
+        params = {"account_id": account.id, "amount": amount}
+        if phase == "post":  # pending → posted
+            connection.execute(sql.POST_DEBIT if is_debit else sql.POST_CREDIT, params)
+        else:
+            params["amount"] = -amount
+            connection.execute(sql.ADD["debits_pending" if is_debit else "credits_pending"], params)
+    row = _append(
         connection,
         _lock_head(connection),  # the shared row last
         debit_account_id=debit_id,
@@ -225,9 +392,9 @@ def _resolve(
         created_at=utcnow(),
     )
     if phase == "post":
-        earned.record(connection, created, accounts[debit_id], accounts[credit_id])
+        earned.record(connection, _Fields(row), accounts[debit_id], accounts[credit_id])
     _forget_cached(session, debit_id, credit_id)
-    return created
+    return _attach(session, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,13 +414,38 @@ def _connection(session: Session) -> Connection:
 
 
 def lock_accounts(session: Session, first: int, second: int) -> dict[int, LockedAccount]:
-    """Lock a transfer's two accounts (in id order) ahead of it; pass the result as `locked`."""
+    """Lock a transfer's two accounts (in the lock order) ahead of it; pass the result as
+    `locked`."""
     return _lock_accounts(_connection(session), first, second)
 
 
+def read_accounts(session: Session, first: int, second: int) -> dict[int, LockedAccount]:
+    """Read a transfer's two accounts before any lock (their kinds and owners never change);
+    pass the result as `read`, and the transfer locks each by its own counter UPDATE."""
+    rows = _connection(session).execute(sql.READ_ACCOUNTS, {"first": first, "second": second})
+    return _found(rows, first, second)
+
+
 def _lock_accounts(connection: Connection, first: int, second: int) -> dict[int, LockedAccount]:
-    """Lock both accounts in id order (FOR UPDATE on PostgreSQL; SQLite holds its write lock)."""
+    """Lock both accounts in the lock order (FOR UPDATE on PostgreSQL; SQLite holds its
+    write lock)."""
     rows = connection.execute(sql.LOCK_ACCOUNTS, {"first": first, "second": second})
+    return _found(rows, first, second)
+
+
+def resident_and_village(
+    session: Session, user_id: int, village_id: int, kind: str
+) -> tuple[LockedAccount | None, LockedAccount | None]:
+    """A resident's account and their village's of `kind` (issuance, redeemed), read in one
+    statement before any lock, for `read=`; None for one not opened yet."""
+    rows = session.connection().execute(
+        sql.RESIDENT_AND_VILLAGE, {"user_id": user_id, "village_id": village_id, "kind": kind}
+    )
+    found = {row.kind == "resident": LockedAccount(*row) for row in rows}
+    return found.get(True), found.get(False)
+
+
+def _found(rows, first: int, second: int) -> dict[int, LockedAccount]:
     found = {row.id: LockedAccount(*row) for row in rows}
     for account_id in sorted((first, second)):
         if account_id not in found:
@@ -272,15 +464,20 @@ def _lock_head(connection: Connection) -> tuple[int, str]:
     return row.last_id, row.hash
 
 
-def _debit(connection: Connection, account: LockedAccount, column: str, amount: int) -> None:
-    """Add to a debit counter; a resident's available points may not fall below zero."""
-    statement = sql.DEBIT_RESIDENT[column] if account.kind == "resident" else sql.ADD[column]
+def _debit(
+    connection: Connection, account: LockedAccount, column: str, amount: int
+) -> tuple[int, int]:
+    """Add to a resident's debit counter, never below zero available; return (balance,
+    available) after. Refused: InsufficientPoints with what the account has now."""
+    params = {"account_id": account.id, "amount": amount}
     try:
-        result = connection.execute(statement, {"account_id": account.id, "amount": amount})
+        after = connection.execute(sql.DEBIT_RESIDENT_RETURNING[column], params).first()
     except IntegrityError as exc:  # the CHECK constraint: should be unreachable
         raise InsufficientPoints(needed=amount, available=account.available) from exc
-    if result.rowcount != 1:
-        raise InsufficientPoints(needed=amount, available=account.available)
+    if after is None:
+        available = connection.scalar(sql.AVAILABLE, {"account_id": account.id})
+        raise InsufficientPoints(needed=amount, available=int(available or 0))
+    return tuple(after)
 
 
 def _add(connection: Connection, account_id: int, column: str, amount: int) -> None:
@@ -297,17 +494,41 @@ def _forget_cached(session: Session, *account_ids: int) -> None:
             session.expire(cached)
 
 
-def _append(session: Session, connection: Connection, head: tuple[int, str], **fields) -> Transfer:
-    """Write the next transfer of the chain and move the head; return it as a loaded object."""
+class _Fields:
+    """A transfer's row read as attributes (what chain_hash and earned.record read)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: dict) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str):
+        try:
+            return self._row[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _append(connection: Connection, head: tuple[int, str], **fields) -> dict:
+    """Write the next transfer of the chain and move the head; return the row written."""
     last_id, last_hash = head
-    created = Transfer(id=last_id + 1, prev_hash=last_hash, **fields)
-    created.hash = chain_hash(last_hash, created)
-    row = {column: getattr(created, column) for column in _TRANSFER_COLUMNS}
-    connection.execute(sql.APPEND, row)
-    connection.execute(
-        sql.MOVE_HEAD, {"head_id": HEAD_ID, "new_last_id": created.id, "new_hash": created.hash}
-    )
-    # Written by Core: hand the object to the session as the persistent row it now is.
+    row = dict.fromkeys(_TRANSFER_COLUMNS)
+    row.update(fields, id=last_id + 1, prev_hash=last_hash)
+    row["hash"] = chain_hash(last_hash, _Fields(row))
+    head = {"head_id": HEAD_ID, "new_last_id": row["id"], "new_hash": row["hash"]}
+    if connection.dialect.name == "postgresql":
+        # (Bound names differ from the columns': an UPDATE reserves the columns' own names.)
+        head.update({f"t_{key}": value for key, value in row.items()})
+        connection.execute(sql.APPEND_AND_MOVE_HEAD, head)
+    else:
+        connection.execute(sql.APPEND, row)
+        connection.execute(sql.MOVE_HEAD, head)
+    return row
+
+
+def _attach(session: Session, row: dict) -> Transfer:
+    """Written by Core: hand the transfer to the session as the persistent row it now is."""
+    created = Transfer(**row)
     make_transient_to_detached(created)
     session.add(created)
     return created

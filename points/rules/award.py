@@ -102,14 +102,19 @@ def grant(
     units: int | None = None,
     occasion: str | None = None,
     first_report: bool = True,
+    terms: Terms | None = None,
 ) -> Granted:
     """Decide an award under a rule and consume its caps; in the caller's write transaction.
 
     `asked`: the amount an event names (fitted to the version in force); `tier`: a tier by
     name; `units`: hours (for an hourly rule); `occasion`: the event or case, for caps per
-    occasion; `first_report`: False for a later reporter of a first-reporter-only rule.
+    occasion; `first_report`: False for a later reporter of a first-reporter-only rule;
+    `terms`: the rule's terms in force at `at` as the caller read them before its lock
+    (terms_in_force: a published version never changes), so that only the caps are read
+    under it.
     """
-    terms = terms_in_force(connection, rule_id, at)
+    if terms is None:
+        terms = terms_in_force(connection, rule_id, at)
     if tier is not None and terms.tiers and terms.tier_named(tier) is None:
         raise UnknownTier(rule=terms.name, tier=tier)
     if terms.first_reporter_only and not first_report:

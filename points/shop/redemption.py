@@ -210,6 +210,7 @@ class _Known:
     reward: Reward
     hold: Transfer | None
     actor_id: int
+    accounts: dict[int, ledger.LockedAccount] | None = None  # the hold's, read before the lock
 
 
 def _before_deciding(session: Session, actor: User, redemption_id: int) -> _Known:
@@ -218,7 +219,12 @@ def _before_deciding(session: Session, actor: User, redemption_id: int) -> _Know
         raise NotFound(what=f"兑换单 {redemption_id}")
     place = _ensure_admin_of(session, actor, found)
     hold = session.get(Transfer, found.hold_transfer_id) if found.hold_transfer_id else None
-    return _Known(place, found.reward, hold, actor.id)
+    accounts = (
+        ledger.read_accounts(session, hold.debit_account_id, hold.credit_account_id)
+        if hold is not None and found.status == "pending"
+        else None
+    )
+    return _Known(place, found.reward, hold, actor.id, accounts)
 
 
 def _locked_with(session: Session, redemption_id: int, known: _Known) -> Redemption:
@@ -281,22 +287,28 @@ def request(session: Session, *, resident: User, reward_id: int, quantity: objec
     points = reward.points_cost * quantity
     if points > ledger.MAX_AMOUNT:
         raise InvalidAmount(limit=ledger.MAX_AMOUNT)
-    account_id = ledger.account_id_of(session, user_id=resident.id)
-    sink_id = ledger.account_id_of(session, village_id=resident.village_id, kind="redeemed")
+    account, sink = ledger.resident_and_village(
+        session, resident.id, resident.village_id, "redeemed"
+    )
     limit = settings.get(
         session, "monthly_redemption_limit", resident.village_id, town_id=resident.town_id
     )
     resident_id, village_id, town_id = resident.id, resident.village_id, resident.town_id
     with write_transaction(session):
-        if account_id is None:
-            account_id = ledger.resident_account(session, resident_id).id
-        if sink_id is None:
+        account_id = account.id if account else ledger.resident_account(session, resident_id).id
+        if sink is None:  # the village's first redemption opens its account
             sink_id = ledger.village_account(session, village_id, "redeemed").id
-        # Stock first (the reward row), then both accounts in id order: the lock order of
-        # every transition. Holding the resident's account makes the monthly count exact.
+            read = None
+        else:
+            sink_id, read = sink.id, {account_id: account, sink.id: sink}
+        # Stock first (the reward row), then both accounts (the resident's, then the
+        # village's): the lock order of every transition.
         catalogue.reserve_stock(session, reward, quantity)
-        locked = ledger.lock_accounts(session, account_id, sink_id)
-        _check_monthly_limits(session, resident_id, reward, quantity, limit)
+        locked = None
+        if read is None or _limited(reward, limit):
+            # Holding the resident's account before counting makes the monthly count exact.
+            locked = ledger.lock_accounts(session, account_id, sink_id)
+            _check_monthly_limits(session, resident_id, reward, quantity, limit)
         redemption = Redemption(
             resident_id=resident_id,
             reward_id=reward.id,
@@ -320,7 +332,7 @@ def request(session: Session, *, resident: User, reward_id: int, quantity: objec
             actor_id=resident_id,
         )
         _audit(session, resident_id, "request", redemption, "", town_id=town_id)
-        hold = ledger.transfer(
+        hold = ledger.move(
             session,
             debit_id=account_id,
             credit_id=sink_id,
@@ -331,12 +343,17 @@ def request(session: Session, *, resident: User, reward_id: int, quantity: objec
             actor_id=resident_id,
             pending=True,
             locked=locked,
+            read=None if locked else read,
             new_reference=True,
         )
         redemption.hold_transfer_id = hold.id
         set_committed_value(redemption, "reward", reward)
         keep(session, redemption, reward)
     return redemption
+
+
+def _limited(reward: Reward, limit: object) -> bool:
+    return reward.monthly_limit is not None or limit is not None
 
 
 def _check_monthly_limits(
@@ -367,12 +384,14 @@ def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
     """Post the hold and issue a voucher; only a pending request, never one's own."""
     known = _before_deciding(session, actor, redemption_id)
     place, actor_id = known.place, known.actor_id
+    # A code no voucher has (read before the lock: a twin drawn meanwhile out of 32⁸ would
+    # trip the unique index, and nothing would be written).
+    code = new_voucher_code()
+    while session.scalar(select(Redemption.id).where(Redemption.voucher_code == code)):
+        code = new_voucher_code()
     with write_transaction(session):
         redemption = _locked_with(session, redemption_id, known)
         before, status = redemption.status, advance(redemption, "approve")
-        code = new_voucher_code()
-        while session.scalar(select(Redemption.id).where(Redemption.voucher_code == code)):
-            code = new_voucher_code()
         redemption.voucher_code = code
         _decide(redemption, status, actor_id)
         notices.notify(
@@ -383,7 +402,8 @@ def approve(session: Session, *, actor: User, redemption_id: int) -> Redemption:
             f"兑换码 {code}，请到村积分超市出示兑换码领取。",
         )
         _audit(session, actor_id, "approve", redemption, before, town_id=place.town_id)
-        _resolve_hold(session, redemption, "approve", actor_id)  # the ledger (its head) last
+        # The ledger (its head) last.
+        _resolve_hold(session, redemption, "approve", actor_id, read=known.accounts)
         keep(session, redemption, redemption.reward)
     return redemption
 
@@ -409,7 +429,8 @@ def reject(session: Session, *, actor: User, redemption_id: int, reason: object)
             f"冻结的 {redemption.points} 积分已退回。",
         )
         _audit(session, actor_id, "reject", redemption, before, town_id=place.town_id)
-        _resolve_hold(session, redemption, "reject", actor_id)  # the ledger (its head) last
+        # The ledger (its head) last.
+        _resolve_hold(session, redemption, "reject", actor_id, read=known.accounts)
         keep(session, redemption, redemption.reward)
     return redemption
 
@@ -474,8 +495,19 @@ def fulfil_voucher(session: Session, *, actor: User, code: object) -> Redemption
     return fulfil(session, actor=actor, redemption_id=found.id)
 
 
-def _resolve_hold(session: Session, redemption: Redemption, action: str, actor_id: int) -> None:
-    """Post (approve) or void (reject, cancel) the hold; a second resolution is refused."""
+def _resolve_hold(
+    session: Session,
+    redemption: Redemption,
+    action: str,
+    actor_id: int,
+    *,
+    read: dict[int, ledger.LockedAccount] | None = None,
+) -> None:
+    """Post (approve) or void (reject, cancel) the hold; a second resolution is refused.
+
+    The redemption's row is locked and was pending, and only its transitions resolve its
+    hold: so the hold is unresolved (UNIQUE(pending_id) stays the last guard). `read`: the
+    hold's accounts as read before the lock."""
     resolve = ledger.post_pending if action == "approve" else ledger.void_pending
     try:
         resolve(
@@ -483,6 +515,8 @@ def _resolve_hold(session: Session, redemption: Redemption, action: str, actor_i
             redemption.hold_transfer_id,
             actor_id=actor_id,
             memo=f"redemption:{redemption.id}:{action}",
+            read=read,
+            unresolved=True,
         )
     except (NotPending, IntegrityError):
         raise IllegalTransition(redemption, action) from None
