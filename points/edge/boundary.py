@@ -87,7 +87,7 @@ def check_number_text(value: str, field: str = "") -> None:
 
 def _check_multidict(values) -> None:
     for key, value in values.items(multi=True):
-        check_text(key)
+        check_text(key if isinstance(key, str) else "")  # a multipart part may have no name
         if isinstance(value, str):
             check_text(value, key)
             check_number_text(value, key)

@@ -141,3 +141,21 @@ def test_every_page_route_with_odd_path_and_query_values_answers_without_a_5xx(
     auth.login(town.town_admin)
     failures += _fuzz(client, paths)
     assert failures == []
+
+
+def test_a_multipart_part_whose_name_is_a_bare_newline_is_not_a_500(client, auth, town):
+    """Found by the stateful fuzz: werkzeug gives such a part no name (None)."""
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="%0A"\r\n\r\nnull\r\n'
+        f"--{boundary}--\r\n"
+    ).encode()
+    answer = client.post(
+        "/api/v1/cases/1/fix",
+        data=body,
+        headers={
+            **auth.headers(town.town_admin),
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    assert answer.status_code < 500, answer.get_data(as_text=True)[:300]
