@@ -28,7 +28,7 @@ from points.places import settings
 from points.policy import Place
 from points.rules import book
 from points.rules import caps as cap_rules
-from points.rules.award import terms_in_force
+from points.rules.award import UnknownTier, terms_in_force
 
 BASE_SETTING = "household_base_points"
 
@@ -106,6 +106,8 @@ def record(
         )
         if subject != "household":
             raise NotAHouseholdRule(rule=terms.name)
+        if tier is not None and terms.tiers and terms.tier_named(tier) is None:
+            raise UnknownTier(rule=terms.name, tier=tier)
         amount = terms.amount(tier=tier, units=units or 1)
         allowed = cap_rules.consume(
             connection,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from points import policy, visits
 from points.auth import require
@@ -77,7 +78,9 @@ def _form_page(household_id: int, status: int = 200):
     if household is None:
         raise NotFound(what=N_("该户"))
     policy.ensure_may_visit(current_user, household_place(db.session, household))
-    members = db.session.query(User).filter(User.household_id == household_id).order_by(User.id)
+    members = db.session.scalars(
+        select(User).where(User.household_id == household_id).order_by(User.id)
+    )
     return render_template(
         "visits/visit.html",
         household=household,

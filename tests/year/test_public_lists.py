@@ -10,14 +10,17 @@ from year_helpers import shanghai, village_with_expiry
 
 from points import ledger, rules
 from points.board.leaderboard import set_opt_out
+from points.cases import claims
 from points.db import write_transaction
-from points.models import AuditEntry
+from points.models import AuditEntry, Posting
 from points.places import settings
 from points.policy import Place
+from points.posting import appeals
 
 BOOK = [
     {"code": "rescue", "name": "见义勇为", "points": 50},
     {"code": "burning", "name": "露天焚烧", "kind": "deduct", "points": 10},
+    {"code": "found", "name": "拾金不昧", "points": 5, "unit": "case", "publicity_days": 5},
 ]
 AWARDED = shanghai(2026, 6, 1, 10)
 
@@ -48,7 +51,7 @@ def _scene(session, town, make_person, *, black: bool = False):
 def test_lists_show_masked_names_and_drop_entries_after_the_posting_period(
     session, town, make_person, client
 ):
-    village, _hero, _culprit = _scene(session, town, make_person, black=True)
+    village, hero, _culprit = _scene(session, town, make_person, black=True)
     red = f"/api/v1/lists/red?village_id={village.id}"
     with time_machine.travel(AWARDED + timedelta(days=9), tick=False):
         listed = client.get(red).get_json()
@@ -62,6 +65,30 @@ def test_lists_show_masked_names_and_drop_entries_after_the_posting_period(
     for text in [*pages, str(listed), str(black)]:
         assert "欧阳娜娜" not in text and "张三丰" not in text
     assert "欧**娜" in pages[0] and "张*丰" in pages[1]
+    # 公示 and the leaderboards, page and API: masked too; an upheld appeal takes a notice down.
+    case = claims.submit(session, claimant=hero, rule_code="found", title="拾到钱包", now=AWARDED)
+    claims.approve(session, actor=town.town_admin, case_id=case.id, now=AWARDED)
+    with time_machine.travel(AWARDED + timedelta(days=1), tick=False):
+        public = [
+            client.get(f"/publicity?village_id={village.id}").get_data(as_text=True),
+            str(client.get(f"/api/v1/publicity?village_id={village.id}").get_json()),
+            client.get(f"/leaderboard?village_id={village.id}&period=year").get_data(as_text=True),
+            str(
+                client.get(
+                    f"/api/v1/leaderboard?scope=village&village_id={village.id}&period=year"
+                    "&kind=residents"
+                ).get_json()
+            ),
+        ]
+        for text in public:
+            assert "欧阳娜娜" not in text and "张三丰" not in text
+            assert "欧**娜" in text
+        posting = session.scalar(select(Posting.id).where(Posting.case_id == case.id))
+        appeal = appeals.file(
+            session, hero, list_name="publicity", entry=f"p{posting}", request="remove", reason="私"
+        )
+        appeals.decide(session, town.town_admin, appeal.id, decision="uphold")
+        assert client.get(f"/api/v1/publicity?village_id={village.id}").get_json() == []
     with time_machine.travel(AWARDED + timedelta(days=10, hours=1), tick=False):
         assert client.get(red).get_json() == []
         assert "欧**娜" not in client.get(f"/lists?village_id={village.id}").get_data(as_text=True)
