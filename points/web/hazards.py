@@ -293,7 +293,7 @@ def new_dispute():
 @login_required
 def overdue():
     """Hazards past their deadline to verify or to fix, in the admin's reach."""
-    policy.ensure_admin(current_user)
+    policy.ensure_may_see_overdue(current_user, policy.scope_of(current_user))
     now = utcnow()
     late = hazards.queue(db.session, current_user, overdue_at=now)
     names = dict(
