@@ -252,3 +252,18 @@ class settings_of:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_an_upheld_objection_voids_a_verified_reports_award(session, hazard_town):
+    t = hazard_town
+    case = _report(session, t.resident_a)
+    posting = hazards.verify(session, actor=t.staff_a, case_id=case.id).posting
+    objection = publicity.object_to(
+        session, actor=t.resident_a2, posting_id=posting.id, reason="那根电线杆早就修好了"
+    )
+    publicity.uphold(session, actor=t.admin_a, objection_id=objection.id, reason="核实不属实")
+    session.expire_all()
+    assert session.get(Posting, posting.id).status == "voided"
+    assert session.get(Case, case.id).status == "verified"  # the hazard itself stands
+    assert posted(session, t.resident_a) == 0
+    assert_books_agree(session)
