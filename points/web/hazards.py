@@ -74,6 +74,7 @@ def new_report():
     """Report a hazard from the phone: photos (camera or album), what, where, the grid."""
     status = 200
     if request.method == "POST":
+        policy.ensure_may_report_hazard(current_user)  # before any photo is stored
         try:
             hazards.report(
                 db.session,
