@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from points.errors import N_
-from points.models import AuditEntry, Event, Grid, Household, Reward, Town, User, Village
+from points.models import AuditEntry, Case, Event, Grid, Household, Reward, Town, User, Village
 
 SENTENCES = {
     "person.create": N_("%(actor)s 登记了 %(target)s"),
@@ -56,6 +56,20 @@ SENTENCES = {
     "list_appeal.uphold": N_("%(actor)s 采纳申请，撤下了公开名单上的一条（%(target)s）"),
     "list_appeal.dismiss": N_("%(actor)s 未采纳公开名单申请（%(target)s）"),
     "household.item": N_("%(actor)s 给家庭 %(target)s 记入家庭条款积分"),
+    "hazard.report": N_("%(actor)s 报告了隐患 %(target)s"),
+    "hazard.verify": N_("%(actor)s 核实了隐患 %(target)s"),
+    "hazard.reject": N_("%(actor)s 不予采纳隐患 %(target)s"),
+    "hazard.duplicate": N_("%(actor)s 将隐患 %(target)s 标为重复"),
+    "hazard.assign": N_("%(actor)s 交办了隐患 %(target)s"),
+    "hazard.fix": N_("%(actor)s 登记了隐患 %(target)s 的整改"),
+    "hazard.close": N_("%(actor)s 办结了隐患 %(target)s"),
+    "hazard.rate": N_("%(actor)s 评价了隐患 %(target)s 的整改"),
+    "dispute.record": N_("%(actor)s 登记了矛盾纠纷 %(target)s"),
+    "dispute.mediate": N_("%(actor)s 开始调解纠纷 %(target)s"),
+    "dispute.resolve": N_("%(actor)s 登记纠纷 %(target)s 调解成功"),
+    "dispute.fail": N_("%(actor)s 登记纠纷 %(target)s 调解未成"),
+    "dispute.hand_on": N_("%(actor)s 移交了纠纷 %(target)s"),
+    "dispute.follow_up": N_("%(actor)s 回访了纠纷 %(target)s"),
 }
 UNKNOWN_SENTENCE = N_("%(actor)s：%(action)s（%(target)s）")
 
@@ -152,6 +166,7 @@ _TARGETS = {
     "town": Town.name,
     "grid": Grid.name,
     "household": Household.code,
+    "case": Case.title,
 }
 
 

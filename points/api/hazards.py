@@ -221,6 +221,7 @@ def create_case():
     form = _form()
     kind = str(form.get("kind") or "")
     if kind == "hazard":
+        policy.ensure_may_report_hazard(current_user)  # before any photo is stored
         names = _uploads()
         case = hazards.report(
             db.session,

@@ -280,11 +280,13 @@ def uphold(
             other.status, other.decided_by, other.decided_at = "upheld", actor.id, moment
             other.decision = decision
         why = decision or objection.reason
+        kind = session.scalar(select(Case.kind).where(Case.id == posting.case_id))
+        whose = "您申报的" if kind == "claim" else "您的"
         notices.notify(
             session,
             posting.resident_id,
             "claim.voided",
-            f"您申报的「{posting.rule_name}」在公示期间有村民提出异议，经核实异议成立，"
+            f"{whose}「{posting.rule_name}」在公示期间有村民提出异议，经核实异议成立，"
             f"{posting.points} 分不予入账。原因：{why}",
         )
     session.refresh(objection)

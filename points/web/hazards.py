@@ -74,6 +74,7 @@ def new_report():
     """Report a hazard from the phone: photos (camera or album), what, where, the grid."""
     status = 200
     if request.method == "POST":
+        policy.ensure_may_report_hazard(current_user)  # before any photo is stored
         try:
             hazards.report(
                 db.session,
@@ -293,7 +294,7 @@ def new_dispute():
 @login_required
 def overdue():
     """Hazards past their deadline to verify or to fix, in the admin's reach."""
-    policy.ensure_admin(current_user)
+    policy.ensure_may_see_overdue(current_user, policy.scope_of(current_user))
     now = utcnow()
     late = hazards.queue(db.session, current_user, overdue_at=now)
     names = dict(

@@ -94,6 +94,11 @@ def test_a_hazard_goes_through_the_api_and_its_photos_keep_no_exif(
     bad = client.post("/api/v1/cases", data={"kind": "hazard", "title": "无照片"}, headers=resident)
     assert bad.status_code == 422
     assert client.get("/api/v1/cases").status_code == 401
+    auth.login(t.admin_a)
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert (
+        "张网格 核实了隐患 池塘护栏缺失" in log and "张三丰 评价了隐患 池塘护栏缺失 的整改" in log
+    )
     assert_books_agree(session)
 
 

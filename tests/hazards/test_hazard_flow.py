@@ -156,21 +156,21 @@ def _case_in(session, t, state):
     return case.id
 
 
-@pytest.mark.parametrize("state", [*PATH, "rejected"])
 def test_every_move_its_state_does_not_allow_is_refused_with_the_state_and_writes_nothing(
-    session, hazard_town, state
+    session, hazard_town
 ):
     t = hazard_town
-    case_id = _case_in(session, t, state)
-    before = (_count(session, Transfer), _count(session, Posting))
-    for action, call in MOVES.items():
-        if state in STARTS[action]:
-            continue
-        with pytest.raises(machine.CaseMoveRefused) as refused:
-            call(session, t, case_id)
-        assert refused.value.details == {"status": state}, action
-        assert session.get(Case, case_id).status == state
-    assert (_count(session, Transfer), _count(session, Posting)) == before
+    for state in [*PATH, "rejected"]:
+        case_id = _case_in(session, t, state)
+        before = (_count(session, Transfer), _count(session, Posting))
+        for action, call in MOVES.items():
+            if state in STARTS[action]:
+                continue
+            with pytest.raises(machine.CaseMoveRefused) as refused:
+                call(session, t, case_id)
+            assert refused.value.details == {"status": state}, (state, action)
+            assert session.get(Case, case_id).status == state
+        assert (_count(session, Transfer), _count(session, Posting)) == before, state
     assert_books_agree(session)
 
 
@@ -192,23 +192,23 @@ def test_who_may_act_on_a_report(session, hazard_town):
     assert session.get(Case, case.id).status == "submitted"
 
 
-@pytest.mark.parametrize(
-    ("fields", "why"),
-    [
-        ({"photos": []}, "no photo"),
-        ({"photos": ["a"] * 5}, "five photos"),
-        ({"title": " "}, "no title"),
-        ({"lat": "91", "lng": "120"}, "off the earth"),
-        ({"lat": "nan", "lng": "1"}, "not a number"),
-        ({"lat": "29.1"}, "half a position"),
-    ],
-)
-def test_a_bad_report_is_refused_and_nothing_is_kept(session, hazard_town, fields, why):
+BAD_REPORTS = {
+    "no photo": {"photos": []},
+    "five photos": {"photos": ["a"] * 5},
+    "no title": {"title": " "},
+    "off the earth": {"lat": "91", "lng": "120"},
+    "not a number": {"lat": "nan", "lng": "1"},
+    "half a position": {"lat": "29.1"},
+}
+
+
+def test_a_bad_report_is_refused_and_nothing_is_kept(session, hazard_town):
     t = hazard_town
-    given = {"title": "井盖缺失", "photos": PHOTO, **fields}
-    with pytest.raises(machine.BadCase):
-        hazards.report(session, reporter=t.resident_a, **given)
-    assert _count(session, Case) == 0, why
+    for why, fields in BAD_REPORTS.items():
+        given = {"title": "井盖缺失", "photos": PHOTO, **fields}
+        with pytest.raises(machine.BadCase):
+            hazards.report(session, reporter=t.resident_a, **given)
+        assert _count(session, Case) == 0, why
 
 
 def test_deadlines_count_working_days_in_shanghai_and_overdue_reports_are_flagged(
@@ -252,3 +252,18 @@ class settings_of:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_an_upheld_objection_voids_a_verified_reports_award(session, hazard_town):
+    t = hazard_town
+    case = _report(session, t.resident_a)
+    posting = hazards.verify(session, actor=t.staff_a, case_id=case.id).posting
+    objection = publicity.object_to(
+        session, actor=t.resident_a2, posting_id=posting.id, reason="那根电线杆早就修好了"
+    )
+    publicity.uphold(session, actor=t.admin_a, objection_id=objection.id, reason="核实不属实")
+    session.expire_all()
+    assert session.get(Posting, posting.id).status == "voided"
+    assert session.get(Case, case.id).status == "verified"  # the hazard itself stands
+    assert posted(session, t.resident_a) == 0
+    assert_books_agree(session)
