@@ -50,8 +50,10 @@ def start(
     workers: int = 2,
     timeout: int = 60,
     wait: float = 60.0,
+    root: Path = ROOT,
 ) -> Server:
-    """Start `gunicorn app` with `env` added to this environment; return once it answers."""
+    """Start `gunicorn app` with `env` added to this environment; return once it answers.
+    `root`: the source tree it serves (another checkout, to compare two versions)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -66,7 +68,7 @@ def start(
             str(timeout),
             app,
         ],
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, **env},
         stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,

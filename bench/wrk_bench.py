@@ -49,6 +49,8 @@ SHAPES = {
     "adjust": ("POST", 201, True),
     "leaderboard": ("GET", 200, True),
 }
+WRITES = ("checkin", "redeem", "approve", "adjust")
+BEFORE = "@before"  # a workload served by --baseline-tree's app: "checkin@before"
 RATIO_TARGET = 0.25
 CPU_TARGETS_SQLITE = {"checkin": 1.5, "redeem": 2.0}  # ms of server CPU per request
 
@@ -270,8 +272,8 @@ def requests_for(workload: str, world: World, app, *, event_id: int | None = Non
 
 
 def wrk(url: str, lines: list[str], workload: str, folder: Path, seconds: float) -> dict:
-    method, expected, wrap = SHAPES[workload]
-    data = folder / f"{workload}.tsv"
+    method, expected, wrap = SHAPES[base_of(workload)]
+    data = folder / f"{base_of(workload)}.tsv"
     data.write_text("\n".join(lines) + "\n")
     args = [
         "wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "30s", "-s", str(SCRIPT), url,
@@ -305,7 +307,8 @@ def bench_database(kind: str, base_pg: str, args) -> dict:
     try:
         app = make_app(db_url, instance)
         began = time.perf_counter()
-        world = prepare(app, args.residents, args.rounds + 1, args.pending)
+        # A fresh event per check-in run (two per round when comparing), and one to warm up.
+        world = prepare(app, args.residents, args.rounds * 2 + 1, args.pending)
         print(
             f"\n== {kind}: {args.residents} residents prepared in "
             f"{time.perf_counter() - began:.0f} s",
@@ -324,17 +327,26 @@ def bench_database(kind: str, base_pg: str, args) -> dict:
                 env, scratch / "bare.log", app="bench.bare_app:app", workers=args.workers
             ),
         }
+        if args.baseline_tree:
+            servers["before"] = served.start(
+                env,
+                scratch / "before.log",
+                workers=args.workers,
+                timeout=120,
+                root=Path(args.baseline_tree),
+            )
         runs: dict[str, list[dict]] = {w: [] for w in args.workloads}
         try:
             # Warm up every path (a second of each; check-ins at their own event).
             for workload in args.workloads:
-                server = servers["bare" if workload == "bare" else "app"]
-                lines = requests_for(workload, world, app, event_id=world.events[-1])
+                server = servers[server_of(workload)]
+                lines = requests_for(base_of(workload), world, app, event_id=world.events[-1])
                 wrk(server.url, lines, workload, scratch, 1)
             for round_no in range(args.rounds):
                 for workload in args.workloads:
-                    server = servers["bare" if workload == "bare" else "app"]
-                    lines = requests_for(workload, world, app, event_id=world.events[round_no])
+                    server = servers[server_of(workload)]
+                    event_id = world.events[round_no * 2 + workload.endswith(BEFORE)]
+                    lines = requests_for(base_of(workload), world, app, event_id=event_id)
                     before = counts(app)
                     cpu = server_cpu(server)
                     result = wrk(server.url, lines, workload, scratch, args.duration)
@@ -361,8 +373,20 @@ def bench_database(kind: str, base_pg: str, args) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def base_of(workload: str) -> str:
+    """The workload's kind: "checkin@before" is a check-in."""
+    return workload.split("@")[0]
+
+
+def server_of(workload: str) -> str:
+    if workload == "bare":
+        return "bare"
+    return "before" if workload.endswith(BEFORE) else "app"
+
+
 def check_rows(workload, before, after, result, world, round_no) -> str:
     """'' when the database holds what the good answers say; else what differs."""
+    workload = base_of(workload)
     key = {
         "checkin": "checkins",
         "redeem": "redemptions",
@@ -388,7 +412,7 @@ def check_rows(workload, before, after, result, world, round_no) -> str:
 
 def line_of(kind: str, round_no: int, workload: str, r: dict) -> str:
     return (
-        f"{kind:<10} round {round_no + 1} {workload:<11} {r['per_second']:>8.1f} req/s  "
+        f"{kind:<10} round {round_no + 1} {workload:<15} {r['per_second']:>8.1f} req/s  "
         f"p50 {r['p50_us'] / 1000:>6.1f} ms  p99 {r['p99_us'] / 1000:>6.1f} ms  "
         f"CPU {r['server_cpu_ms']:.2f} ms/req  load {r['load']:.2f}  "
         f"verify {'OK' if r['ledger_ok'] else 'FAILED'} ({r['verify_s']:.2f} s)"
@@ -420,7 +444,7 @@ def report(summaries: list[dict], args) -> bool:
         f"ratio = median of (workload req/s ÷ bare insert req/s in the same round)"
     )
     print(
-        f"{'database':<11}{'workload':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'database':<11}{'workload':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'CPU ms':>8}{'ratio':>7}  load (per round)   clean"
     )
     good = True
@@ -429,13 +453,13 @@ def report(summaries: list[dict], args) -> bool:
         kind = summary["database"]
         for workload, row in summary["table"].items():
             print(
-                f"{kind:<11}{workload:<12}{row['per_second']:>9.1f}{row['p50_ms']:>9.1f}"
+                f"{kind:<11}{workload:<16}{row['per_second']:>9.1f}{row['p50_ms']:>9.1f}"
                 f"{row['p99_ms']:>9.1f}{row['server_cpu_ms']:>8.2f}{row['ratio']:>7.3f}  "
                 f"{', '.join(f'{x:.2f}' for x in row['load']):<18} "
                 f"{'yes' if row['clean'] else 'NO'}"
             )
             good &= row["clean"]
-            if workload in ("checkin", "redeem", "approve", "adjust"):
+            if workload in WRITES:
                 met = row["ratio"] >= RATIO_TARGET
                 verdicts.append(
                     f"{kind} {workload}: ratio {row['ratio']:.3f} "
@@ -470,8 +494,18 @@ def main() -> int:
     parser.add_argument("--pending", type=int, default=1000, help="holds made before the runs")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument(
+        "--baseline-tree",
+        default="",
+        help="another checkout of the app (same schema): each write workload also runs "
+        "against it in every round, right after this tree's (e.g. checkin@before)",
+    )
     args = parser.parse_args()
     args.workloads = [w for w in args.workloads.split(",") if w]
+    if args.baseline_tree:
+        args.workloads = [
+            x for w in args.workloads for x in ((w, w + BEFORE) if w in WRITES else (w,))
+        ]
     if "bare" in args.workloads:  # the baseline runs first in every round
         args.workloads = ["bare"] + [w for w in args.workloads if w != "bare"]
     if shutil.which("wrk") is None:

@@ -223,6 +223,16 @@ def _transfer(
     after = _move_counters(
         connection, accounts[debit_id], accounts[credit_id], debit_column, credit_column, amount
     )
+    created_at = now or utcnow()
+    # A reversal of a redemption or expiry gives points back but never counts as earned.
+    # Earned totals need nothing of the chain: written before its head is locked.
+    if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
+        earned.record(
+            connection,
+            _Fields({"kind": kind, "amount": amount, "created_at": created_at}),
+            accounts[debit_id],
+            accounts[credit_id],
+        )
     row = _append(
         connection,
         head or _lock_head(connection),
@@ -236,13 +246,10 @@ def _transfer(
         idempotency_key=idempotency_key,
         memo=memo,
         actor_id=actor_id,
-        created_at=now or utcnow(),
+        created_at=created_at,
         rule_id=rule_id,
         rule_version_id=rule_version_id,
     )
-    # A reversal of a redemption or expiry gives points back but never counts as earned.
-    if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
-        earned.record(connection, _Fields(row), accounts[debit_id], accounts[credit_id])
     _forget_cached(session, debit_id, credit_id)
     balance, available = after or (None, None)
     return row, Moved(row["id"], row["hash"], amount, row["created_at"], balance, available, row)
@@ -376,6 +383,10 @@ def _resolve(
         else:
             params["amount"] = -amount
             connection.execute(sql.ADD["debits_pending" if is_debit else "credits_pending"], params)
+    created_at = utcnow()
+    if phase == "post":  # (before the chain's head is locked: it needs nothing of it)
+        fields = {"kind": held.kind, "amount": amount, "created_at": created_at}
+        earned.record(connection, _Fields(fields), accounts[debit_id], accounts[credit_id])
     row = _append(
         connection,
         _lock_head(connection),  # the shared row last
@@ -389,10 +400,8 @@ def _resolve(
         idempotency_key=None,
         memo=memo,
         actor_id=actor_id,
-        created_at=utcnow(),
+        created_at=created_at,
     )
-    if phase == "post":
-        earned.record(connection, _Fields(row), accounts[debit_id], accounts[credit_id])
     _forget_cached(session, debit_id, credit_id)
     return _attach(session, row)
 
