@@ -1,13 +1,14 @@
-"""Do claims, notices and objections match a plain model under random operations, with the
-ledger verified and the held points equal to the open notices after every step?"""
+"""Do cases (claims and hazard reports), notices and objections match a plain model under
+random operations, with the ledger verified and the held points equal to the open notices
+after every step?"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import count
 
 import pytest
-from case_helpers import assert_books_agree, posted, shanghai
+from case_helpers import ITEMS, assert_books_agree, posted, shanghai
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -19,7 +20,8 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from points.cases import claims, publicity
+from points import rules
+from points.cases import claims, hazards, machine, publicity
 from points.models import Grid
 
 SETTINGS = settings(
@@ -29,10 +31,43 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 RULES = {"rescue": (20, 3), "wallet": (5, 0)}  # code → (points, publicity days)
+HAZARD = {  # 10 to the first reporter, 1 to a later one (武汉), on notice 3 days
+    "code": "hazard",
+    "name": "隐患排查",
+    "unit": "report",
+    "points": 10,
+    "first_reporter_only": True,
+    "later_reporter_points": 1,
+    "publicity_days": 3,
+}
+HAZARD_POINTS = {
+    "verify": ("verified", 10),
+    "duplicate": ("duplicate", 1),
+    "reject": ("rejected", 0),
+}
+
+
+def _adopt_hazard_item(session, town):
+    rules.publish(
+        session,
+        None,
+        town_id=town.town.id,
+        adoption=rules.Adoption(
+            effective_from=date(2026, 6, 1),
+            adopted_on=date(2026, 5, 20),
+            body="村民代表大会",
+            votes_for=40,
+            votes_against=0,
+            votes_abstain=1,
+        ),
+        items=[*ITEMS, HAZARD],
+    )
+    session.commit()
 
 
 def test_claims_and_notices_match_a_model(session, claims_town, make_person):
     town = claims_town
+    _adopt_hazard_item(session, town)
     grid = session.scalar(select(Grid).where(Grid.code == "G1"))
     clock = {"now": shanghai(2026, 12, 1, 9, 0)}
     serial = count()
@@ -45,6 +80,7 @@ def test_claims_and_notices_match_a_model(session, claims_town, make_person):
                 make_person(town.village_a, name=f"申报人{n}{i}", grid=grid) for i in range(3)
             ]
             self.cases: dict[int, dict] = {}  # id → {status, who, code}
+            self.hazards: dict[int, dict] = {}  # id → {status, who}
             self.postings: dict[int, dict] = {}  # id → {status, who, points, ends_at, case}
             self.objections: dict[int, dict] = {}  # id → {status, posting}
             self.objected: set[tuple[int, int]] = set()
@@ -102,6 +138,62 @@ def test_claims_and_notices_match_a_model(session, claims_town, make_person):
                 return
             claims.reject(session, actor=town.admin_a, case_id=case_id, reason="不符")
             known["status"] = "rejected"
+
+        @rule(who=st.integers(0, 2))
+        def report_hazard(self, who):
+            case = hazards.report(
+                session,
+                reporter=self.residents[who],
+                title="路灯不亮",
+                photos=["p.webp"],
+                now=clock["now"],
+            )
+            self.hazards[case.id] = {"status": "submitted", "who": who}
+
+        @rule(
+            i=st.integers(0, 50), how=st.sampled_from(sorted(HAZARD_POINTS)), j=st.integers(0, 50)
+        )
+        def handle_hazard(self, i, how, j):
+            waiting = {k: v for k, v in self.hazards.items() if v["status"] == "submitted"}
+            # A duplicate is marked on a report still waiting (the illegal ones: by the others).
+            case_id = self._pick(waiting if how == "duplicate" else self.hazards, i)
+            if case_id is None:
+                return
+            known = self.hazards[case_id]
+            actor = town.staff_a  # the grid's worker (never a reporter here)
+            if how == "duplicate":
+                firsts = [k for k, v in self.hazards.items() if v["status"] == "verified"]
+                if not firsts:
+                    return
+                original = firsts[j % len(firsts)]
+                call = lambda: hazards.mark_duplicate(  # noqa: E731
+                    session, actor=actor, case_id=case_id, duplicate_of=original, now=clock["now"]
+                )
+            elif how == "verify":
+                call = lambda: hazards.verify(  # noqa: E731
+                    session, actor=actor, case_id=case_id, now=clock["now"]
+                )
+            else:
+                call = lambda: hazards.reject(  # noqa: E731
+                    session, actor=actor, case_id=case_id, reason="不实", now=clock["now"]
+                )
+            if known["status"] != "submitted":
+                with pytest.raises(machine.CaseMoveRefused):
+                    call()
+                return
+            done = call()
+            known["status"], points = HAZARD_POINTS[how]
+            assert done.case.status == known["status"]
+            if points:
+                assert done.posting.points == points
+                self.postings[done.posting.id] = {
+                    "status": "open",
+                    "who": known["who"],
+                    "points": points,
+                    "ends_at": done.posting.ends_at,
+                }
+            else:
+                assert done.posting is None
 
         @rule(i=st.integers(0, 50), who=st.integers(0, 2))
         def object_to(self, i, who):
