@@ -37,8 +37,12 @@ def test_a_visit_confirmed_in_person_offline_survives_a_reload_and_is_recorded_o
         tab.fill("#password", PASSWORD)
         tab.click("button[type=submit]")
         tab.wait_for_url(lambda url: "/login" not in url)
-        # Online once: the visit form installs the service worker, which keeps the form.
-        tab.goto(f"{base}/visits/households/{household}")
+        # Online once: the household list installs the service worker, which keeps the list
+        # and each household's form; the worker opens the form from it.
+        tab.goto(f"{base}/visits/")
+        wait_until(tab, "document.getElementById('visit-queue').dataset.offlineReady")
+        tab.click(f'[data-testid="visit-{household}"]')
+        tab.wait_for_url(f"**/visits/households/{household}")
         wait_until(tab, "document.getElementById('visit-queue').dataset.offlineReady")
 
         context.set_offline(True)
@@ -54,6 +58,12 @@ def test_a_visit_confirmed_in_person_offline_survives_a_reload_and_is_recorded_o
         wait_until(tab, "document.getElementById('visit-queue').dataset.loaded")
         assert "1 条待上传" in tab.locator("[data-testid=visit-queue] h2").inner_text()
         assert tab.locator("#queue-list [data-state=pending]").count() == 1
+        tab.goto(f"{base}/visits/")  # the kept list, and from it the kept form
+        wait_until(tab, "document.getElementById('visit-queue').dataset.loaded")
+        assert tab.locator("[data-testid=queue-count]").inner_text() == "1"
+        tab.click(f'[data-testid="visit-{household}"]')
+        wait_until(tab, "document.getElementById('visit-queue').dataset.loaded")
+        assert tab.locator("[data-testid=visit-form]").count() == 1
         assert _visits(session) == 0
 
         context.set_offline(False)
