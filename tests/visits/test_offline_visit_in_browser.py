@@ -77,6 +77,20 @@ def test_a_visit_confirmed_in_person_offline_survives_a_reload_and_is_recorded_o
         assert (visit.confirmation, visit.confirmed_by) == ("in_person", town.resident_a.id)
         assert visit.note == "断网走访：燃气软管已更换"
         assert transfers(session) == before + 2  # the member's award and the worker's, once
+
+        # Signal shown but the form's POST fails: the service worker keeps the visit instead;
+        # uploaded, it is the same household and day, so it answers the first and awards nothing.
+        form_url = f"**/visits/households/{household}"
+        context.route(form_url, lambda r: r.abort() if r.request.method == "POST" else r.fallback())
+        tab.fill("#note", "再去看一次")
+        tab.check('[data-testid="in-person"]')
+        tab.click('[data-testid="record-visit"]')
+        tab.wait_for_url(form_url + "?kept=1")
+        context.unroute(form_url)
+        wait_until(
+            tab, "document.querySelectorAll('#queue-list [data-state=already]').length === 1"
+        )
+        assert _visits(session) == 1 and transfers(session) == before + 2
         assert ledger.verify(session).ok
     finally:
         context.close()
