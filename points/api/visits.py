@@ -3,6 +3,8 @@ visit confirmed by a member, a household's diary."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -61,6 +63,23 @@ class VisitIn(ma.Schema):
         strict=True, load_default=None, validate=ma.validate.Range(1, 2**31 - 1)
     )
     card_token = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=500))
+    visited_at = ma.fields.AwareDateTime(
+        load_default=None,
+        metadata={
+            "description": "a visit kept offline: when it was made, with its timezone offset "
+            "(ISO 8601). The visit's Shanghai day and its awards are taken from it; refused "
+            "(nothing written) if it is in the future or older than the offline lag "
+            "(`offline_max_lag_hours`, 24 h unless the place sets it)"
+        },
+    )
+    client_key = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=120),
+        metadata={
+            "description": "a key the phone made for this visit: sending it again (a lost "
+            "answer, a retried upload) answers the first visit and awards nothing"
+        },
+    )
 
     @ma.validates_schema
     def one_household(self, data, **_kwargs) -> None:
@@ -108,7 +127,11 @@ def households(args):
 def record_visit(body):
     """Record a home visit confirmed by a member of the household (`card_token` of their
     card, or `member_id` with `confirmation: in_person`); it earns under the rule book.
-    One visit per household, worker and Shanghai day: a repeat is 200 `already: true`."""
+    One visit per household, worker and Shanghai day: a repeat is 200 `already: true`.
+
+    A visit kept on the phone without signal is uploaded later with `visited_at` and
+    `client_key`: judged on its own day, at most once whatever the retries; one older than
+    the offline lag is 409 `offline_too_old`, one in the future 422 `offline_future`."""
     household_id = body["household_id"]
     if household_id is None:
         household_id = doors.household_for_door(db.session, secret(), body["door_code"]).id
@@ -126,6 +149,12 @@ def record_visit(body):
         member_id=body["member_id"],
         card_token=body["card_token"],
         secret=secret(),
+        visited_at=(
+            None
+            if body["visited_at"] is None
+            else body["visited_at"].astimezone(UTC).replace(tzinfo=None)
+        ),
+        client_key=body["client_key"],
     )
     return done.answer(), 200 if done.already else 201
 

@@ -13,7 +13,7 @@ in force that day) awards nothing on that side. Caps are the rules' own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,16 +23,29 @@ from points import policy, rules
 from points.admin import audit
 from points.clock import local, utcnow
 from points.db import keep, write_transaction
-from points.errors import N_, DomainError, Msgid, NotFound, ResidentSuspended
-from points.models import HomeVisit, Household, User, Village
+from points.errors import (
+    N_,
+    DomainError,
+    IdempotencyConflict,
+    InvalidInput,
+    Msgid,
+    NotFound,
+    ResidentSuspended,
+)
+from points.models import HomeVisit, Household, IdempotencyRecord, User, Village
 from points.models.visits import CONFIRMATIONS
 from points.people.cards import resident_for_card
+from points.places import settings
 from points.policy import Place
 
 MEMBER_RULE = "home_visit"
 WORKER_RULE = "home_visit_worker"
 MAX_NOTE = 1000
 MAX_FOLLOW_UP = 500
+# A visit kept on a phone without signal carries its client-made key under this scope.
+CLIENT_KEY_SCOPE = "visit.client_key"
+# A phone's clock may run a little fast; more than this is a wrong clock, not a visit.
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 class BadVisit(DomainError):
@@ -48,6 +61,17 @@ class NotAMember(DomainError):
 class ConfirmationNeeded(DomainError):
     code = "confirmation_needed"
     template = N_("请扫描这户成员的积分卡，或勾选“当面确认”并选择确认的成员。")
+
+
+class VisitTooOld(DomainError):
+    code = "offline_too_old"
+    category = "conflict"
+    template = N_("这次家访已过去 %(hours)s 小时以上才上传，不能再记录。")
+
+
+class VisitInFuture(DomainError):
+    code = "offline_future"
+    template = N_("家访时间晚于现在，请检查手机的时间设置。")
 
 
 @dataclass(frozen=True)
@@ -144,14 +168,33 @@ def record(
     card_token: object = None,
     secret: str | None = None,
     now: datetime | None = None,
+    visited_at: datetime | None = None,
+    client_key: str | None = None,
 ) -> Recorded:
-    """Record a visit to a household, confirmed by one of its members, and award it."""
-    moment = now or utcnow()
+    """Record a visit to a household, confirmed by one of its members, and award it.
+
+    A visit kept on a phone without signal comes with `visited_at` (naive UTC) and the
+    phone's `client_key`: it is judged on the Shanghai day of `visited_at` and awarded at
+    that time, if no older than the place's `offline_max_lag_hours`; the same key sent
+    again answers the first visit."""
+    current = now or utcnow()
+    moment = current if visited_at is None else visited_at
+    if client_key is not None:
+        client_key = client_key.strip()
+        if not 1 <= len(client_key) <= 120:
+            raise InvalidInput("client_key 长度应为 1 到 120 个字符。")
+        earlier = _by_client_key(session, actor.id, client_key)
+        if earlier is not None:
+            if earlier.household_id != household_id:
+                raise IdempotencyConflict()
+            return Recorded(earlier, already=True)
     household = session.get(Household, household_id)
     if household is None:
         raise NotFound(what=Msgid(N_("该户")))
     place = household_place(session, household)
     policy.ensure_may_visit(actor, place, household.id)
+    if visited_at is not None:
+        _ensure_in_lag(session, place, visited_at, current)
     note = _text(note, MAX_NOTE, N_("请写下走访情况。"), N_("走访情况最多 1000 个字。"))
     follow_up = _text(follow_up, MAX_FOLLOW_UP, None, N_("需要跟进的事最多 500 个字。"))
     if confirmation not in CONFIRMATIONS:
@@ -163,6 +206,15 @@ def record(
         return Recorded(earlier, already=True)
     try:
         with write_transaction(session):
+            claim = None
+            if client_key is not None:
+                claim = IdempotencyRecord(
+                    user_id=actor.id,
+                    scope=CLIENT_KEY_SCOPE,
+                    key=client_key,
+                    request_hash=f"household:{household.id}",
+                )
+                session.add(claim)
             visit = HomeVisit(
                 household_id=household.id,
                 worker_id=actor.id,
@@ -203,15 +255,45 @@ def record(
                     "points": visit.member_points,
                 },
             )
+            if claim is not None:
+                claim.status_code = 201
+                claim.response = {"visit_id": visit.id}
             keep(session, visit)
     except IntegrityError:
         # Another request recorded the same visit a moment ago: answer that one.
         session.rollback()
         earlier = _same_day(session, household.id, actor.id, day)
+        if earlier is None and client_key is not None:
+            earlier = _by_client_key(session, actor.id, client_key)
         if earlier is None:
             raise
         return Recorded(earlier, already=True)
     return Recorded(visit, False, member_award, worker_award)
+
+
+def _ensure_in_lag(session: Session, place: Place, visited_at: datetime, now: datetime) -> None:
+    """A visit kept offline is judged at its own time, within the offline lag of its place."""
+    lag = int(
+        settings.get(session, "offline_max_lag_hours", place.village_id, town_id=place.town_id)
+    )
+    if visited_at > now + CLOCK_SLACK:
+        raise VisitInFuture()
+    if now - visited_at > timedelta(hours=lag):
+        raise VisitTooOld(hours=lag)
+
+
+def _by_client_key(session: Session, worker_id: int, key: str) -> HomeVisit | None:
+    """The visit first recorded under a phone's key (None if that key is new)."""
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == worker_id,
+            IdempotencyRecord.scope == CLIENT_KEY_SCOPE,
+            IdempotencyRecord.key == key,
+        )
+    )
+    if record is None or not record.response:
+        return None
+    return session.get(HomeVisit, record.response.get("visit_id"))
 
 
 def _same_day(session: Session, household_id: int, worker_id: int, day) -> HomeVisit | None:

@@ -46,8 +46,10 @@ def _index_page(status: int = 200):
     else:
         rows = visits.households_of(db.session, current_user, grid_id=grid_id)
     due = sum(1 for row in rows if not row.visited_this_quarter)
+    # The phone keeps each listed household's visit form for a visit without signal.
+    keep = [url_for(".household", household_id=row.id) for row in rows]
     return render_template(
-        "visits/index.html", rows=rows, grids=grids, grid_id=grid_id, due=due
+        "visits/index.html", rows=rows, grids=grids, grid_id=grid_id, due=due, keep=keep
     ), status
 
 
@@ -87,6 +89,7 @@ def _form_page(household_id: int, status: int = 200):
         members=list(members),
         diary=visits.recent(db.session, current_user, household_id),
         form=request.form,
+        keep=[url_for(".index", grid_id=household.grid_id), url_for(".index")],
     ), status
 
 
