@@ -60,9 +60,11 @@ def error_response(status: int, message: str, errors: dict | None = None, reason
     level and as `errors.reason`, whichever way the caller here passed it.
     """
     name = _status_name(status)
-    if not reason and isinstance(errors, dict):
-        reason = errors.get("reason", "")
-    if reason:
+    said = errors.get("reason") if isinstance(errors, dict) else None
+    if not reason and isinstance(said, str):
+        reason = said
+    if reason and said is None:
+        # (A request field named `reason` keeps its own messages under errors.reason.)
         errors = {"reason": reason, **(errors or {})}
     if wants_json():
         body = {"code": status, "status": name, "message": message, "errors": errors or {}}

@@ -96,6 +96,10 @@ def test_pages_keep_answering_while_uploads_decode(client, auth, town):
         worker.join()
     assert statuses == [True] * 4
     assert slowest < 1.0, slowest
+    from points.shop.catalogue import image_folder
+
+    folder = image_folder(client.application.instance_path)
+    before = set(folder.iterdir()) if folder.exists() else set()
     answer = client.post(
         f"/api/v1/rewards/{reward.id}/image",
         data={"file": (io.BytesIO(big), "big.jpg")},
@@ -103,3 +107,5 @@ def test_pages_keep_answering_while_uploads_decode(client, auth, town):
         content_type="multipart/form-data",
     )
     assert answer.status_code in (200, 201), answer.get_json()
+    for stored in set(folder.iterdir()) - before:  # the instance folder is shared by tests
+        stored.unlink()
