@@ -574,6 +574,8 @@ def ensure_may_handle_dispute(actor: Actor, place: Place) -> None:
 def ensure_may_see_overdue(actor: Actor, place: Place) -> None:
     """The overdue list and the cases export: admins over the place."""
     _ensure_admin_over(actor, place)
+
+
 # --- home visits (平安家访 · 民情日记) ------------------------------------------------------
 class OwnHousehold(Forbidden):
     code = "own_household"
@@ -595,6 +597,8 @@ def ensure_may_see_visits(actor: Actor, place: Place) -> None:
     """A grid's households with their last visits, and its door codes to print: the grid's
     workers and the admins over its village. Never one worker's figures beside another's."""
     ensure_may_visit(actor, place)
+
+
 # --- the scheme's year: households' own items, public lists and appeals, year-end report ---
 class NotNamedInEntry(Forbidden):
     code = "not_named"

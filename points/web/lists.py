@@ -119,4 +119,3 @@ def decide(appeal_id: int, action: str):
             "success",
         )
     return redirect(url_for("lists.queue"))
-
