@@ -1,7 +1,7 @@
 """The phone's bottom tab bar: four places each role goes to every day.
 
 Residents: my points (with unread notices), events, the shop, my card. Grid workers: their
-events, 代办 (acting for a resident), the dashboard, my points. Admins: the dashboard, the
+events, home visits (家访), 代办 (acting for a resident), the dashboard. Admins: the dashboard, the
 redemption queue, residents, events. Everyone else: home, events, the leaderboard, log in.
 """
 
@@ -28,9 +28,9 @@ TABS: dict[str, list[tuple[str, str, str]]] = {  # role → (endpoint, label msg
     ],
     "staff": [
         ("events.manage", N_("我的活动"), "📅"),
+        ("visits.index", N_("家访"), "🏡"),
         ("acting.index", N_("代办"), "🤝"),
         ("admin_dashboard.index", N_("管理台"), "📊"),
-        ("auth.my_points", N_("我的积分"), "⭐"),
     ],
     "admin": [
         ("admin_dashboard.index", N_("管理台"), "📊"),

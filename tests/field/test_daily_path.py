@@ -25,7 +25,8 @@ def test_a_phone_shows_four_tabs_for_each_role(client, auth, town):
     assert tabs.count("<a ") == 4 and "排行榜" in tabs
     auth.login(town.staff_a)
     tabs = client.get("/me").get_data(as_text=True).split('data-testid="tabbar"')[1]
-    assert tabs.split("</nav>")[0].count("<a ") == 4 and "我的活动" in tabs
+    tabs = tabs.split("</nav>")[0]
+    assert tabs.count("<a ") == 4 and "我的活动" in tabs and "家访" in tabs
 
 
 def test_a_resident_sees_an_approved_redemption_and_the_unread_badge_on_me(
