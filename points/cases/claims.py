@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from points import policy, rules
 from points.admin import audit
-from points.cases import publicity
+from points.cases import machine, publicity
 from points.clock import local, utcnow
 from points.db import write_transaction
 from points.errors import N_, DomainError, Msgid, NotFound
@@ -292,14 +292,7 @@ def get_for(session: Session, actor: User, case_id: int) -> Case:
 
 
 def mine(session: Session, resident: User, *, limit: int = 50) -> list[Case]:
-    return list(
-        session.scalars(
-            select(Case)
-            .where(Case.reporter_id == resident.id, Case.kind == "claim")
-            .order_by(Case.id.desc())
-            .limit(limit)
-        )
-    )
+    return machine.reported_by(session, resident.id, "claim", limit=limit)
 
 
 def queue(session: Session, actor: User, *, village_id: int | None = None) -> list[Case]:

@@ -487,14 +487,7 @@ def get_for(session: Session, actor: User, case_id: int) -> Case:
 
 
 def mine(session: Session, reporter: User, *, limit: int = 50) -> list[Case]:
-    return list(
-        session.scalars(
-            select(Case)
-            .where(Case.reporter_id == reporter.id, Case.kind == "hazard")
-            .order_by(Case.id.desc())
-            .limit(limit)
-        )
-    )
+    return machine.reported_by(session, reporter.id, "hazard", limit=limit)
 
 
 def queue(

@@ -156,3 +156,15 @@ def record(session: Session, actor_id: int, action: str, case: Case, before: str
 
 def stamp(moment: datetime | None) -> str | None:
     return moment.isoformat() + "Z" if moment is not None else None
+
+
+def reported_by(session: Session, person_id: int, kind: str, *, limit: int = 50) -> list[Case]:
+    """A person's own cases of one kind, newest first (their "my reports" / "my claims")."""
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.reporter_id == person_id, Case.kind == kind)
+            .order_by(Case.id.desc())
+            .limit(limit)
+        )
+    )
