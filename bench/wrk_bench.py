@@ -7,13 +7,14 @@ spend), starts the app and the bare baseline (bench/bare_app.py: one insert tran
 request, on the same kind of database) under the same gunicorn settings, and then runs, for
 `--rounds` rounds, every workload once — bare insert, the stack's own insert
 (bench/stack_app.py: the same framework layers in front of one insert, the ceiling of any
-write through them), check-in, redeem hold, approve, adjustment, leaderboard — with `wrk -t2 -c32` and bench/lua/cycle.lua, which cycles the
-prepared requests (one per resident for check-ins: a fresh event per run) and counts every
-answer that is not the expected status. After each run it reads the server's CPU (the
-gunicorn master and workers, from /proc), the load average, checks that the database holds
-exactly what the good answers say (check-ins, holds, approvals, adjustments) and runs
-`ledger.verify`. It prints the medians of the rounds, the ratio to the bare insert of the
-same round (median of the per-round ratios) and whether each target of issue #16 is met.
+write through them), check-in, redeem hold, approve, adjustment, leaderboard — with `wrk -t2
+-c32` and bench/lua/cycle.lua, which cycles the prepared requests (one per resident for
+check-ins: a fresh event per run) and counts every answer that is not the expected status.
+After each run it reads the server's CPU (the gunicorn master and workers, from /proc), the
+load average, checks that the database holds exactly what the good answers say (check-ins,
+holds, approvals, adjustments) and runs `ledger.verify`. It prints the medians of the
+rounds, the ratio to the bare insert of the same round (median of the per-round ratios) and
+whether each target of issue #16 is met.
 """
 
 from __future__ import annotations
