@@ -7,6 +7,7 @@ to four files); the other moves take JSON. A dispute's parties are answered to s
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import marshmallow as ma
 from flask import current_app, request
@@ -16,6 +17,7 @@ from flask_smorest import Blueprint
 from points import policy
 from points.auth import login_required
 from points.cases import disputes, hazards, photos
+from points.cases.hazards import Outcome
 from points.cases.machine import BadCase
 from points.clock import utcnow
 from points.errors import N_, Msgid, NotFound
@@ -303,13 +305,21 @@ def show_case(case_id):
     return hazards.view(db.session, hazards.get_for(db.session, current_user, case_id))
 
 
+def _move(use_case: Callable[..., Outcome], case_id: int, **fields) -> dict:
+    """Make one move on a case as the caller and answer the case as it now stands: a hazard
+    with the award its move earned, a dispute with its parties and mediators."""
+    done = use_case(db.session, actor=current_user, case_id=case_id, **fields)
+    if done.case.kind == "dispute":
+        return disputes.view(db.session, done.case)
+    return done.answer(db.session)
+
+
 @blp.route("/cases/<int:case_id>/verify", methods=["POST"])
 @login_required
 @blp.response(200, CaseOut)
 def verify_case(case_id):
     """The hazard is real: the reporter's points are held on public notice (公示)."""
-    done = hazards.verify(db.session, actor=current_user, case_id=case_id)
-    return done.answer(db.session)
+    return _move(hazards.verify, case_id)
 
 
 @blp.route("/cases/<int:case_id>/reject", methods=["POST"])
@@ -318,8 +328,7 @@ def verify_case(case_id):
 @blp.response(200, CaseOut)
 def reject_case(body, case_id):
     """Not taken up, with a reason the reporter is told."""
-    done = hazards.reject(db.session, actor=current_user, case_id=case_id, reason=body["reason"])
-    return done.answer(db.session)
+    return _move(hazards.reject, case_id, reason=body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/duplicate", methods=["POST"])
@@ -328,10 +337,7 @@ def reject_case(body, case_id):
 @blp.response(200, CaseOut)
 def duplicate_case(body, case_id):
     """The same hazard as an earlier verified report: the rule's lesser amount, or none."""
-    done = hazards.mark_duplicate(
-        db.session, actor=current_user, case_id=case_id, duplicate_of=body["duplicate_of"]
-    )
-    return done.answer(db.session)
+    return _move(hazards.mark_duplicate, case_id, duplicate_of=body["duplicate_of"])
 
 
 @blp.route("/cases/<int:case_id>/assign", methods=["POST"])
@@ -340,14 +346,9 @@ def duplicate_case(body, case_id):
 @blp.response(200, CaseOut)
 def assign_case(body, case_id):
     """Hand the fix to a grid worker of the village (`assignee_id`) or a `department`."""
-    done = hazards.assign(
-        db.session,
-        actor=current_user,
-        case_id=case_id,
-        assignee_id=body["assignee_id"],
-        department=body["department"],
+    return _move(
+        hazards.assign, case_id, assignee_id=body["assignee_id"], department=body["department"]
     )
-    return done.answer(db.session)
 
 
 @blp.route("/cases/<int:case_id>/fix", methods=["POST"])
@@ -358,10 +359,7 @@ def fix_case(case_id):
     """Fixed: multipart `photos` of the fix (1–4) and an optional `note`."""
     hazards.may_fix(db.session, current_user, case_id)  # 404/403 before storing anything
     form = _form()
-    done = hazards.fix(
-        db.session, actor=current_user, case_id=case_id, photos=_uploads(), note=form.get("note")
-    )
-    return done.answer(db.session)
+    return _move(hazards.fix, case_id, photos=_uploads(), note=form.get("note"))
 
 
 @blp.route("/cases/<int:case_id>/close", methods=["POST"])
@@ -369,7 +367,7 @@ def fix_case(case_id):
 @blp.response(200, CaseOut)
 def close_case(case_id):
     """Close a fixed hazard (办结)."""
-    return hazards.close(db.session, actor=current_user, case_id=case_id).answer(db.session)
+    return _move(hazards.close, case_id)
 
 
 @blp.route("/cases/<int:case_id>/rate", methods=["POST"])
@@ -378,14 +376,7 @@ def close_case(case_id):
 @blp.response(200, CaseOut)
 def rate_case(body, case_id):
     """The reporter rates the fix, 1–5 stars with a comment, once."""
-    done = hazards.rate(
-        db.session,
-        actor=current_user,
-        case_id=case_id,
-        rating=body["rating"],
-        comment=body["comment"],
-    )
-    return done.answer(db.session)
+    return _move(hazards.rate, case_id, rating=body["rating"], comment=body["comment"])
 
 
 @blp.route("/cases/<int:case_id>/mediate", methods=["POST"])
@@ -394,10 +385,7 @@ def rate_case(body, case_id):
 @blp.response(200, CaseOut)
 def mediate_case(body, case_id):
     """Mediation starts, with the volunteer mediators (resident ids) staff pick."""
-    done = disputes.mediate(
-        db.session, actor=current_user, case_id=case_id, mediators=body["mediators"]
-    )
-    return disputes.view(db.session, done.case)
+    return _move(disputes.mediate, case_id, mediators=body["mediators"])
 
 
 @blp.route("/cases/<int:case_id>/resolve", methods=["POST"])
@@ -426,8 +414,7 @@ def resolve_case(case_id):
 @blp.response(200, CaseOut)
 def fail_case(body, case_id):
     """Mediation failed (with why)."""
-    done = disputes.fail(db.session, actor=current_user, case_id=case_id, reason=body["reason"])
-    return disputes.view(db.session, done.case)
+    return _move(disputes.fail, case_id, reason=body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/hand-on", methods=["POST"])
@@ -436,8 +423,7 @@ def fail_case(body, case_id):
 @blp.response(200, CaseOut)
 def hand_on_case(body, case_id):
     """Handed on (to whom and why in `reason`)."""
-    done = disputes.hand_on(db.session, actor=current_user, case_id=case_id, reason=body["reason"])
-    return disputes.view(db.session, done.case)
+    return _move(disputes.hand_on, case_id, reason=body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/follow-up", methods=["POST"])
@@ -446,5 +432,4 @@ def hand_on_case(body, case_id):
 @blp.response(200, CaseOut)
 def follow_up_case(body, case_id):
     """A follow-up visit's note (回访), after the outcome."""
-    done = disputes.follow_up(db.session, actor=current_user, case_id=case_id, note=body["note"])
-    return disputes.view(db.session, done.case)
+    return _move(disputes.follow_up, case_id, note=body["note"])

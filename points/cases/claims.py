@@ -161,22 +161,19 @@ def submit(
     if terms.evidence_required and not photo:
         raise EvidenceNeeded(rule=terms.name)
     with write_transaction(session):
-        case = Case(
-            kind="claim",
-            status="submitted",
+        case = machine.new_case(
+            session,
+            "claim",
+            "submitted",
             reporter_id=claimant.id,
-            town_id=claimant.town_id,
-            village_id=claimant.village_id,
-            grid_id=claimant.grid_id,
-            rule_id=rule.id,
-            units=hours if terms.unit == "hour" else None,
+            place=policy.Place(claimant.town_id, claimant.village_id, claimant.grid_id),
             title=title,
             description=description,
+            now=moment,
+            rule_id=rule.id,
+            units=hours if terms.unit == "hour" else None,
             photo=photo,
-            created_at=moment,
         )
-        session.add(case)
-        session.flush()
         _audit(session, claimant.id, "submit", case, "")
     return case
 

@@ -1,5 +1,6 @@
-"""What hazard reports and disputes share: their states' words, the refusal of a move the
-state does not allow, the guarded move itself, photos and the reader's view of a case.
+"""What the cases share: a new case's row (claims too); for hazard reports and disputes,
+their states' words, the refusal of a move the state does not allow, the guarded move itself,
+photos and the reader's view of a case.
 
 A move is one guarded `UPDATE cases … WHERE id = ? AND kind = ? AND status IN (…)` inside
 the caller's write transaction: of two people acting on one case at once only one moves it
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from points import policy
 from points.admin import audit
 from points.errors import N_, DomainError, Msgid, NotFound
 from points.models import Case, CasePhoto
@@ -96,6 +98,38 @@ def read(session: Session, case_id: int, kind: str) -> Case:
     )
     if case is None:
         raise NotFound(what=f"{'隐患' if kind == 'hazard' else '纠纷'} {case_id}")
+    return case
+
+
+def new_case(
+    session: Session,
+    kind: str,
+    status: str,
+    *,
+    reporter_id: int,
+    place: policy.Place,
+    title: str,
+    description: str,
+    now: datetime,
+    **details,
+) -> Case:
+    """A new case of `kind` in its first `status`, where it belongs, added and flushed (its
+    id known) in the caller's write transaction; the caller adds its photos or parties and
+    audits it. `details`: the kind's own columns (a claim's rule, a hazard's position …)."""
+    case = Case(
+        kind=kind,
+        status=status,
+        reporter_id=reporter_id,
+        town_id=place.town_id,
+        village_id=place.village_id,
+        grid_id=place.grid_id,
+        title=title,
+        description=description,
+        created_at=now,
+        **details,
+    )
+    session.add(case)
+    session.flush()
     return case
 
 

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from points import policy, rules
 from points.cases import deadlines, disputes, hazards, machine, photos
 from points.clock import utcnow
-from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError, Msgid
 from points.extensions import db
+from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Case, CasePhoto, Grid, Role, User
 from points.places import grids as village_grids
