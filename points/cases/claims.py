@@ -142,8 +142,10 @@ def submit(
     units: object = None,
     photo: str | None = None,
     now: datetime | None = None,
+    filed_by: int | None = None,
 ) -> Case:
-    """A resident claims a rule item of their village's book (with an optional photo)."""
+    """A resident claims a rule item of their village's book (with an optional photo);
+    `filed_by`: the grid worker filing it for them under 代办 (who then may not decide it)."""
     policy.ensure_may_claim(claimant)
     moment = now or utcnow()
     title = _clean_text(title, MAX_TITLE, "事项", required=True)
@@ -173,6 +175,7 @@ def submit(
             rule_id=rule.id,
             units=hours if terms.unit == "hour" else None,
             photo=photo,
+            filed_by=filed_by,
         )
         _audit(session, claimant.id, "submit", case, "")
     return case
@@ -218,7 +221,9 @@ def approve(
         case = _locked(session, case_id)
         terms = terms_in_force(session.connection(), case.rule_id, moment)
         place = policy.place_of(case)
-        policy.ensure_may_decide_claim(actor, place, case.reporter_id, terms.confirm_by)
+        policy.ensure_may_decide_claim(
+            actor, place, case.reporter_id, terms.confirm_by, filed_by=case.filed_by
+        )
         before, status = case.status, advance(case, "approve")
         claimant = session.get(User, case.reporter_id)
         granted = grant(
@@ -263,7 +268,7 @@ def reject(
         case = _locked(session, case_id)
         terms = terms_in_force(session.connection(), case.rule_id, case.created_at)
         policy.ensure_may_decide_claim(
-            actor, policy.place_of(case), case.reporter_id, terms.confirm_by
+            actor, policy.place_of(case), case.reporter_id, terms.confirm_by, filed_by=case.filed_by
         )
         text = publicity.clean_reason(reason)
         before, status = case.status, advance(case, "reject")
