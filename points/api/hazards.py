@@ -310,7 +310,12 @@ def show_case(case_id):
 
 @blp.route("/cases/<int:case_id>/photos/<int:photo_id>")
 @login_required
-@blp.response(200, content_type="image/webp", description="the photo, re-encoded: no EXIF")
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="image/webp",
+    description="the photo, re-encoded as WebP: no EXIF",
+)
 def case_photo(case_id, photo_id):
     """One photo of a case (ids in `photos`, `fix_photos`, `agreement_photos`): for its
     reporter and the staff over it (a dispute's: staff only), as the page serves it."""
