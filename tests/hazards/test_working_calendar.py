@@ -182,3 +182,8 @@ def test_the_calendar_is_entered_and_read_through_both_doors_and_audited(
     assert sorted(actions) == ["city:2026", f"t{t.place.town_id}:2026"]
     log = client.get("/admin/audit").get_data(as_text=True)
     assert "修改了节假日安排" in log
+    odd = client.get(f"/admin/settings/calendar?town_id={t.place.town_id}&year=3000")
+    assert odd.status_code == 422 and "3000" not in odd.text.split("<h1>")[1].split("</h1>")[0]
+    client.get("/lang/en")
+    english = client.get(f"/admin/settings/calendar?town_id={t.place.town_id}&year=2026").text
+    assert "Make-up working days" in english and "节假日安排" not in english
