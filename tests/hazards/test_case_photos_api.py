@@ -65,6 +65,8 @@ def test_the_photo_is_served_to_those_the_page_serves_it_to_and_to_no_one_else(
     assert wrong_case.status_code == 404 and wrong_case.json["code"] == 404
     assert client.get(f"/api/v1/cases/99999/photos/{mine}", headers=staff).status_code == 404
     assert client.get(f"/api/v1/cases/{case['id']}/photos/99999", headers=staff).status_code == 404
+    auth.login(t.staff_a)
+    assert client.get(f"/cases/{case['id']}/photos/{theirs}").status_code == 404  # the page too
 
 
 def test_the_photo_route_is_in_the_openapi_document(client):
