@@ -225,6 +225,14 @@ def ensure_may_change_settings(actor: Actor, place: Place) -> None:
     _ensure_admin_over(actor, place)
 
 
+def ensure_may_change_calendar(actor: Actor, place: Place) -> None:
+    """The holidays and make-up working days (节假日 · 调休): the city's, the city admin; a
+    town's own days, its town admin or the city's. Villages follow their town's."""
+    if place.village_id is not None:
+        raise Forbidden()
+    ensure_may_change_settings(actor, place)
+
+
 # --- the rule book (积分细则) and its budget ------------------------------------------------
 def ensure_may_publish_rules(actor: Actor, book: Place) -> None:
     """A town's book: its town admin or the city; a village's additions: its admins too."""

@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = [
     "points.api.roster",
     "points.api.reports",
     "points.api.admin_records",
+    "points.api.calendar",
     "points.api.events",
     "points.api.checkins",
     "points.api.leaderboard",

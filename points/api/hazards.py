@@ -10,13 +10,13 @@ import json
 from collections.abc import Callable
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import current_app, request, send_file
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import policy
 from points.auth import login_required
-from points.cases import disputes, hazards, photos
+from points.cases import disputes, hazards, machine, photos
 from points.cases.hazards import Outcome
 from points.cases.machine import BadCase
 from points.clock import utcnow
@@ -74,9 +74,12 @@ class CaseOut(ma.Schema):
     assignee = ma.fields.String(allow_none=True)
     rating = ma.fields.Integer(allow_none=True)
     rating_comment = ma.fields.String(allow_none=True)
-    photos = ma.fields.List(ma.fields.Integer())
-    fix_photos = ma.fields.List(ma.fields.Integer())
-    agreement_photos = ma.fields.List(ma.fields.Integer())
+    photos = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={"description": "photo ids: GET /cases/{id}/photos/{photo_id}"},
+    )
+    fix_photos = ma.fields.List(ma.fields.Integer(), metadata={"description": "photo ids"})
+    agreement_photos = ma.fields.List(ma.fields.Integer(), metadata={"description": "photo ids"})
     parties = ma.fields.List(ma.fields.Nested(PartyOut))
     mediators = ma.fields.List(ma.fields.Nested(MediatorOut))
     tier = ma.fields.String(allow_none=True)
@@ -303,6 +306,24 @@ def show_case(case_id):
     if case.kind == "dispute":
         return disputes.view(db.session, disputes.get_for(db.session, current_user, case_id))
     return hazards.view(db.session, hazards.get_for(db.session, current_user, case_id))
+
+
+@blp.route("/cases/<int:case_id>/photos/<int:photo_id>")
+@login_required
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="image/webp",
+    description="the photo, re-encoded as WebP: no EXIF",
+)
+def case_photo(case_id, photo_id):
+    """One photo of a case (ids in `photos`, `fix_photos`, `agreement_photos`): for its
+    reporter and the staff over it (a dispute's: staff only), as the page serves it."""
+    picture = machine.photo_to_show(db.session, current_user, case_id, photo_id)
+    path = photos.photo_path(current_app.instance_path, picture.name)
+    if not path.exists():
+        raise NotFound(what=Msgid(N_("照片")))
+    return send_file(path, mimetype="image/webp", max_age=3600)
 
 
 def _move(use_case: Callable[..., Outcome], case_id: int, **fields) -> dict:

@@ -34,6 +34,7 @@ from points.db import write_transaction
 from points.errors import N_, Msgid, NotFound
 from points.models import Case, Grid, Posting, Role, User
 from points.people import notices
+from points.places import workdays
 from points.rules.award import Granted, grant
 from points.rules.budget import ensure_within
 
@@ -121,6 +122,7 @@ def report(
     north, east = _position(lat, lng)
     grid = _grid_of(session, reporter, grid_id)
     verify_days, _ = deadlines.limits(session, reporter.village_id, reporter.town_id)
+    calendar = workdays.for_town(session, reporter.town_id, local(moment).year)
     with write_transaction(session):
         case = machine.new_case(
             session,
@@ -134,7 +136,7 @@ def report(
             place_text=where,
             lat=north,
             lng=east,
-            verify_due_at=deadlines.verify_due(moment, verify_days),
+            verify_due_at=deadlines.verify_due(moment, verify_days, calendar),
         )
         machine.add_photos(session, case, photos, "report", moment)
         machine.record(session, reporter.id, "report", case, "")

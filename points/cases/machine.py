@@ -165,6 +165,17 @@ def add_photos(session: Session, case: Case, names: list[str], role: str, now: d
     session.flush()
 
 
+def photo_to_show(session: Session, actor, case_id: int, photo_id: int) -> CasePhoto:
+    """A case's photo, for whoever may see the case (a hazard: its reporter and the staff over
+    it; a dispute: staff only). A photo of another case is not found."""
+    case = session.get(Case, case_id)
+    picture = session.get(CasePhoto, photo_id)
+    if case is None or picture is None or picture.case_id != case.id:
+        raise NotFound(what=Msgid(N_("照片")))
+    policy.ensure_may_see_case(actor, policy.place_of(case), case.reporter_id, case.kind)
+    return picture
+
+
 def photos_of(session: Session, case_id: int) -> list[CasePhoto]:
     return list(
         session.scalars(
