@@ -106,3 +106,26 @@ def test_a_grid_worker_may_not_decide_a_claim_they_filed_for_a_resident_at_eithe
     assert approved.status_code == 200, approved.get_json()
     session.rollback()
     assert session.get(Case, claim.id).decided_by == town.admin_a.id
+
+
+def test_the_claims_queue_offers_no_decision_on_a_claim_one_filed_oneself(
+    client, auth, town, session, make_person
+):
+    from points import places
+    from points.models import Role
+
+    grid = places.create_grid(session, village_id=town.village_a.id, name="一组网格", code="G1")
+    worker = make_person(town.village_a, Role.STAFF.value, "李网格", grids=(grid,))
+    neighbour = make_person(town.village_a, name="陈一鸣", grid=grid)
+    session.commit()
+    auth.login(worker)
+    client.post("/act/start", data={"resident_id": neighbour.id, "present": "1"})
+    client.post("/act/claim", data={"rule_code": "patrol", "title": "替邻居老人巡夜", "units": ""})
+    client.post("/act/end")
+    queue = client.get("/admin/claims").get_data(as_text=True)
+    assert 'data-testid="claim-item"' in queue
+    assert 'data-testid="own-proxy-claim"' in queue and "审核通过" not in queue
+    auth.logout()
+    auth.login(town.admin_a)
+    theirs = client.get("/admin/claims").get_data(as_text=True)
+    assert 'data-testid="own-proxy-claim"' not in theirs and "审核通过" in theirs
