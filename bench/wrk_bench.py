@@ -367,6 +367,7 @@ def bench_database(kind: str, base_pg: str, args) -> dict:
                 server = servers[server_of(workload)]
                 lines = requests_for(base_of(workload), world, app, event_id=world.events[-1])
                 wrk(server.url, lines, workload, scratch, 1)
+                quiet(server)  # what the warm-up left in flight lands before a round counts
             for round_no in range(args.rounds):
                 for workload in args.workloads:
                     server = servers[server_of(workload)]
