@@ -1,4 +1,8 @@
-"""verify: where the incremental run's scrub of older accounts stopped (in the seal)
+"""city size: verify's scrub of older accounts, residents' points held per village and month,
+an index for counting a place's residents
+
+The monthly ledger rollup gains `residents_net` (what residents of the village took in less
+what they gave out, posted): it is rebuilt from the transfers on the next dashboard read.
 
 Revision ID: 0012
 Revises: 0011
@@ -20,8 +24,19 @@ def upgrade():
         batch.add_column(
             sa.Column("accounts_scrubbed_to", sa.BigInteger(), nullable=False, server_default="0")
         )
+    with op.batch_alter_table("ledger_months") as batch:
+        batch.add_column(
+            sa.Column("residents_net", sa.BigInteger(), nullable=False, server_default="0")
+        )
+    # Roll the months up again from the first transfer, with the new column.
+    op.execute("DELETE FROM ledger_months")
+    op.execute("DELETE FROM rollup_marks WHERE name = 'ledger_months'")
+    op.create_index("ix_users_role_village_active", "users", ["role", "village_id", "active"])
 
 
 def downgrade():
+    op.drop_index("ix_users_role_village_active", table_name="users")
+    with op.batch_alter_table("ledger_months") as batch:
+        batch.drop_column("residents_net")
     with op.batch_alter_table("ledger_checkpoints") as batch:
         batch.drop_column("accounts_scrubbed_to")

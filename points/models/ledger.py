@@ -157,6 +157,9 @@ class LedgerMonth(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11", Asia/Shanghai
     issued: Mapped[int] = mapped_column(BigInteger, default=0)
     redeemed: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Posted points residents of the village took in less what they gave out: summed over
+    # every month, what they hold (the dashboards' "outstanding", without reading accounts).
+    residents_net: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class RollupMark(Base):

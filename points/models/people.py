@@ -5,7 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from points.models.base import Base, one_of, utcnow
@@ -52,6 +60,8 @@ class User(Base):
             " and town_id is not null and village_id is not null)",
             name="place",
         ),
+        # A place's residents counted from the index alone (dashboards, the villages' board).
+        Index("ix_users_role_village_active", "role", "village_id", "active"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
