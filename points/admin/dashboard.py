@@ -67,7 +67,7 @@ class Dashboard:
 
 def active_residents(session: Session, place: Place) -> int:
     """Counted from the (role, village, active) index alone."""
-    query = select(func.count(User.id)).where(
+    query = select(func.count()).where(
         User.role == Role.RESIDENT.value, User.active.is_(True), in_place(User.village_id, place)
     )
     return int(session.scalar(query) or 0)

@@ -60,7 +60,10 @@ def _statements(in_town: bool) -> _Statements:
     )
     if in_town:
         town = bindparam("town")
-        people = people.where(User.town_id == town)
+        # by village, so that the count is read from the (role, village, active) index
+        people = people.where(
+            User.village_id.in_(select(Village.id).where(Village.town_id == town))
+        )
         taking_part = taking_part.where(Participation.town_id == town)
         earned = earned.where(EarnedTotal.town_id == town)
         villages = villages.where(Village.town_id == town)
