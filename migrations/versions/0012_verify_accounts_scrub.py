@@ -1,5 +1,6 @@
 """city size: verify's scrub of older accounts, residents' points held per village and month,
-an index for counting a place's residents
+indexes for counting a place's residents and
+leaving out those who left the leaderboard
 
 The monthly ledger rollup gains `residents_net` (what residents of the village took in less
 what they gave out, posted): it is rebuilt from the transfers on the next dashboard read.
@@ -32,9 +33,17 @@ def upgrade():
     op.execute("DELETE FROM ledger_months")
     op.execute("DELETE FROM rollup_marks WHERE name = 'ledger_months'")
     op.create_index("ix_users_role_village_active", "users", ["role", "village_id", "active"])
+    op.create_index(
+        "ix_users_opted_out",
+        "users",
+        ["id"],
+        postgresql_where=sa.text("leaderboard_opt_out"),
+        sqlite_where=sa.text("leaderboard_opt_out"),
+    )
 
 
 def downgrade():
+    op.drop_index("ix_users_opted_out", table_name="users")
     op.drop_index("ix_users_role_village_active", table_name="users")
     with op.batch_alter_table("ledger_months") as batch:
         batch.drop_column("residents_net")

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +63,13 @@ class User(Base):
         ),
         # A place's residents counted from the index alone (dashboards, the villages' board).
         Index("ix_users_role_village_active", "role", "village_id", "active"),
+        # The few who left the leaderboard, read as a set the boards leave out.
+        Index(
+            "ix_users_opted_out",
+            "id",
+            postgresql_where=text("leaderboard_opt_out"),
+            sqlite_where=text("leaderboard_opt_out"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
