@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import BigInteger, any_, bindparam, delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -118,6 +118,19 @@ _BESIDE_KEPT = (
     .outerjoin(_kept, _kept.c.account_id == Account.id)
 )
 _TOUCHED = _BESIDE_KEPT.where(Account.id.in_(bindparam("ids", expanding=True)))
+# PostgreSQL: the ids as one array parameter, in one statement (no list of 5,000 binds).
+_TOUCHED_PG = _BESIDE_KEPT.where(
+    Account.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger)))
+)
+# … and the new movements added to the kept rows in one statement, saying which rows it made.
+_ADD_TO_KEPT_PG = text(
+    f"INSERT INTO {_kept.name} (account_id, {', '.join(COUNTERS)}) "
+    "SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:c0 AS bigint[]), "
+    "CAST(:c1 AS bigint[]), CAST(:c2 AS bigint[]), CAST(:c3 AS bigint[])) "
+    "ON CONFLICT (account_id) DO UPDATE SET "
+    + ", ".join(f"{c} = {_kept.name}.{c} + excluded.{c}" for c in COUNTERS)
+    + " RETURNING (xmax = 0) AS made"
+)
 _WINDOW = (
     _BESIDE_KEPT.where(Account.id > bindparam("after"))
     .order_by(Account.id)
@@ -166,8 +179,15 @@ def compare_accounts(
     found = AccountsChecked()
     touched = sorted(deltas)
     seen: set[int] = set()
-    for first in range(0, len(touched), ID_CHUNK):
-        for row in session.execute(_TOUCHED, {"ids": touched[first : first + ID_CHUNK]}):
+    if session.get_bind().dialect.name == "postgresql":
+        parts = [(_TOUCHED_PG, touched)] if touched else []
+    else:
+        parts = [
+            (_TOUCHED, touched[first : first + ID_CHUNK])
+            for first in range(0, len(touched), ID_CHUNK)
+        ]
+    for statement, ids in parts:
+        for row in session.execute(statement, {"ids": ids}):
             seen.add(row.id)
             _compare(row, deltas[row.id], "the checkpoint and the transfers since", found)
     for account_id in touched:
@@ -218,24 +238,37 @@ def store(
         ).first()
         if start is None:
             session.execute(delete(_kept))
-            for first in range(0, len(rows), 5000):
-                session.execute(insert(_kept), rows[first : first + 5000])
+            postgres = session.get_bind().dialect.name == "postgresql"
+            size = 50_000 if postgres else 5000
+            for first in range(0, len(rows), size):
+                part = rows[first : first + size]
+                if postgres:
+                    session.execute(_ADD_TO_KEPT_PG, _as_arrays(part)).all()
+                else:
+                    session.execute(insert(_kept), part)
             count, sums = _kept_totals(session)
             accounts_scrubbed_to = 0
         else:
             if current is None or current.seal != start.seal:
                 return False  # another run stored a checkpoint meanwhile
             touched = [row["account_id"] for row in rows]
-            kept = {
-                account_id
-                for first in range(0, len(touched), ID_CHUNK)
-                for account_id in session.scalars(
-                    _KEPT_OF, {"ids": touched[first : first + ID_CHUNK]}
+            if not rows:
+                made = 0
+            elif session.get_bind().dialect.name == "postgresql":
+                made = sum(
+                    1 for (new,) in session.execute(_ADD_TO_KEPT_PG, _as_arrays(rows)) if new
                 )
-            }
-            if rows:
-                session.execute(_add_to_kept(session.get_bind().dialect.name), rows)
-            count = start.accounts + sum(1 for account_id in touched if account_id not in kept)
+            else:
+                kept = {
+                    account_id
+                    for first in range(0, len(touched), ID_CHUNK)
+                    for account_id in session.scalars(
+                        _KEPT_OF, {"ids": touched[first : first + ID_CHUNK]}
+                    )
+                }
+                session.execute(_add_to_kept("sqlite"), rows)
+                made = sum(1 for account_id in touched if account_id not in kept)
+            count = start.accounts + made
             added = [sum(moved[i] for moved in deltas.values()) for i in range(len(COUNTERS))]
             sums = _joined(tuple(s + a for s, a in zip(start.sums, added, strict=True)))
             accounts_scrubbed_to = accounts.scrubbed_to if accounts else 0
@@ -256,6 +289,12 @@ def store(
         else:
             session.execute(table.update().where(table.c.id == CHECKPOINT_ID).values(**values))
     return True
+
+
+def _as_arrays(rows: list[dict]) -> dict[str, list[int]]:
+    """Kept rows as the column arrays _ADD_TO_KEPT_PG unnests."""
+    arrays = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(COUNTERS)}
+    return {"ids": [row["account_id"] for row in rows], **arrays}
 
 
 def _add_to_kept(dialect: str):
