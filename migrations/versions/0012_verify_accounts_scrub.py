@@ -1,6 +1,6 @@
 """city size: verify's scrub of older accounts, residents' points held per village and month,
 indexes for counting a place's residents and
-leaving out those who left the leaderboard
+leaving out those who left the leaderboard; the city board's index in its own order
 
 The monthly ledger rollup gains `residents_net` (what residents of the village took in less
 what they gave out, posted): it is rebuilt from the transfers on the next dashboard read.
@@ -33,6 +33,12 @@ def upgrade():
     op.execute("DELETE FROM ledger_months")
     op.execute("DELETE FROM rollup_marks WHERE name = 'ledger_months'")
     op.create_index("ix_users_role_village_active", "users", ["role", "village_id", "active"])
+    op.drop_index("ix_earned_period_rank", table_name="earned_totals")
+    op.create_index(
+        "ix_earned_period_rank",
+        "earned_totals",
+        ["period", sa.text("points DESC"), "reached_at", "resident_id"],
+    )
     op.create_index(
         "ix_users_opted_out",
         "users",
@@ -44,6 +50,8 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_users_opted_out", table_name="users")
+    op.drop_index("ix_earned_period_rank", table_name="earned_totals")
+    op.create_index("ix_earned_period_rank", "earned_totals", ["period", "points", "reached_at"])
     op.drop_index("ix_users_role_village_active", table_name="users")
     with op.batch_alter_table("ledger_months") as batch:
         batch.drop_column("residents_net")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from points.models.base import Base
@@ -20,7 +20,15 @@ class EarnedTotal(Base):
     __tablename__ = "earned_totals"
     __table_args__ = (
         UniqueConstraint("period", "resident_id"),
-        Index("ix_earned_period_rank", "period", "points", "reached_at"),
+        # In the city board's own order (points down, then who reached them first, then
+        # id): a top 50 reads 50 entries however many residents tie on the top score.
+        Index(
+            "ix_earned_period_rank",
+            "period",
+            text("points DESC"),
+            "reached_at",
+            "resident_id",
+        ),
         Index("ix_earned_period_village_rank", "period", "village_id", "points", "reached_at"),
         Index("ix_earned_period_household", "period", "household_id"),
         Index("ix_earned_period_town_rank", "period", "town_id", "points", "reached_at"),
