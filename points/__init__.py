@@ -26,8 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from points import api, auth, cli, db, edge, i18n, web
-    from points.edge import boundary, protection
+    from points import api, auth, cli, db, http_errors, http_input, http_protection, i18n, web
     from points.extensions import csrf, limiter, migrate
     from points.extensions import db as sqla
     from points.people import passwords
@@ -35,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("PASSWORD_HASH_METHOD"):
         passwords.configure(app.config["PASSWORD_HASH_METHOD"])
     db.WRITER_WAIT = app.config["SQLITE_WRITE_WAIT"]  # one app per process
-    boundary.init_url_map(app)
+    http_input.init_url_map(app)
     sqla.init_app(app)
     migrate.init_app(app, sqla, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -44,8 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     api.init_app(app)
     web.init_app(app)
-    edge.init_app(app)
-    boundary.init_app(app)
-    protection.init_app(app)
+    http_errors.init_app(app)
+    http_input.init_app(app)
+    http_protection.init_app(app)
     cli.init_app(app)
     return app

@@ -225,6 +225,14 @@ def ensure_may_change_settings(actor: Actor, place: Place) -> None:
     _ensure_admin_over(actor, place)
 
 
+def ensure_may_change_calendar(actor: Actor, place: Place) -> None:
+    """The holidays and make-up working days (节假日 · 调休): the city's, the city admin; a
+    town's own days, its town admin or the city's. Villages follow their town's."""
+    if place.village_id is not None:
+        raise Forbidden()
+    ensure_may_change_settings(actor, place)
+
+
 # --- the rule book (积分细则) and its budget ------------------------------------------------
 def ensure_may_publish_rules(actor: Actor, book: Place) -> None:
     """A town's book: its town admin or the city; a village's additions: its admins too."""
@@ -452,6 +460,11 @@ class SelfDecision(Forbidden):
     template = N_("不能审核自己的申报，请另一位网格员或管理员处理。")
 
 
+class OwnProxyClaim(Forbidden):
+    code = "own_proxy_claim"
+    template = N_("这条申报是您代办的，请另一位网格员或管理员审核。")
+
+
 class NotANeighbour(Forbidden):
     code = "other_village"
     template = N_("只有本村村民可以对本村的公示提出异议。")
@@ -469,12 +482,20 @@ def ensure_may_claim(actor: Actor) -> None:
 
 
 def ensure_may_decide_claim(
-    actor: Actor, place: Place, claimant_id: int, confirm_by: str = "staff"
+    actor: Actor,
+    place: Place,
+    claimant_id: int,
+    confirm_by: str = "staff",
+    *,
+    filed_by: int | None = None,
 ) -> None:
     """Approve or reject a claim: the grid worker of the claimant's grid (when the rule lets
-    grid workers confirm) or an admin over the village; never one's own claim."""
+    grid workers confirm) or an admin over the village; never one's own claim, nor one the
+    actor filed for its resident under 代办 (a second pair of eyes, as for one's own)."""
     if actor.id == claimant_id:
         raise SelfDecision()
+    if filed_by is not None and actor.id == filed_by:
+        raise OwnProxyClaim()
     if actor.role == Role.STAFF and confirm_by == "staff":
         ensure_covers(actor, place)
         return

@@ -26,6 +26,7 @@ SENTENCES = {
     "points.adjust": N_("%(actor)s 给 %(target)s 加减分"),
     "checkin.reverse": N_("%(actor)s 撤销了一次签到（%(target)s）"),
     "settings.update": N_("%(actor)s 修改了设置"),
+    "calendar.update": N_("%(actor)s 修改了节假日安排（%(target)s）"),
     "village.create": N_("%(actor)s 新建了村 %(target)s"),
     "town.create": N_("%(actor)s 新建了镇 %(target)s"),
     "town.update": N_("%(actor)s 修改了镇 %(target)s"),

@@ -7,8 +7,8 @@ from flask_smorest import Blueprint, abort
 
 from points.api.common import UtcDateTime
 from points.auth import issue_token
-from points.edge.guards import login_per_ip, login_rule
 from points.extensions import db
+from points.http_guards import login_per_ip, login_rule
 from points.i18n import translate
 from points.people import attempts
 

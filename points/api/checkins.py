@@ -13,9 +13,9 @@ from points import checkin, policy
 from points.api.common import IDEMPOTENCY_HEADER, PageArgs, idempotent
 from points.auth import login_required, require
 from points.checkin import CheckinResult, offline
-from points.edge.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.errors import InvalidInput
 from points.extensions import db
+from points.http_scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.people.cards import card_holder, card_token
 from points.qr import qr_svg
 

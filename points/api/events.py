@@ -14,8 +14,8 @@ from points.api.common import PageArgs
 from points.auth import require
 from points.checkin import events
 from points.checkin.events import EventForm
-from points.edge.scanning import shown_code
 from points.extensions import db
+from points.http_scanning import shown_code
 from points.models import EventCategory
 from points.qr import qr_svg
 

@@ -7,15 +7,17 @@ to four files); the other moves take JSON. A dispute's parties are answered to s
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import current_app, request, send_file
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points import policy
 from points.auth import login_required
-from points.cases import disputes, hazards, photos
+from points.cases import disputes, hazards, machine, photos
+from points.cases.hazards import Outcome
 from points.cases.machine import BadCase
 from points.clock import utcnow
 from points.errors import N_, Msgid, NotFound
@@ -72,9 +74,12 @@ class CaseOut(ma.Schema):
     assignee = ma.fields.String(allow_none=True)
     rating = ma.fields.Integer(allow_none=True)
     rating_comment = ma.fields.String(allow_none=True)
-    photos = ma.fields.List(ma.fields.Integer())
-    fix_photos = ma.fields.List(ma.fields.Integer())
-    agreement_photos = ma.fields.List(ma.fields.Integer())
+    photos = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={"description": "photo ids: GET /cases/{id}/photos/{photo_id}"},
+    )
+    fix_photos = ma.fields.List(ma.fields.Integer(), metadata={"description": "photo ids"})
+    agreement_photos = ma.fields.List(ma.fields.Integer(), metadata={"description": "photo ids"})
     parties = ma.fields.List(ma.fields.Nested(PartyOut))
     mediators = ma.fields.List(ma.fields.Nested(MediatorOut))
     tier = ma.fields.String(allow_none=True)
@@ -303,13 +308,39 @@ def show_case(case_id):
     return hazards.view(db.session, hazards.get_for(db.session, current_user, case_id))
 
 
+@blp.route("/cases/<int:case_id>/photos/<int:photo_id>")
+@login_required
+@blp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="image/webp",
+    description="the photo, re-encoded as WebP: no EXIF",
+)
+def case_photo(case_id, photo_id):
+    """One photo of a case (ids in `photos`, `fix_photos`, `agreement_photos`): for its
+    reporter and the staff over it (a dispute's: staff only), as the page serves it."""
+    picture = machine.photo_to_show(db.session, current_user, case_id, photo_id)
+    path = photos.photo_path(current_app.instance_path, picture.name)
+    if not path.exists():
+        raise NotFound(what=Msgid(N_("照片")))
+    return send_file(path, mimetype="image/webp", max_age=3600)
+
+
+def _move(use_case: Callable[..., Outcome], case_id: int, **fields) -> dict:
+    """Make one move on a case as the caller and answer the case as it now stands: a hazard
+    with the award its move earned, a dispute with its parties and mediators."""
+    done = use_case(db.session, actor=current_user, case_id=case_id, **fields)
+    if done.case.kind == "dispute":
+        return disputes.view(db.session, done.case)
+    return done.answer(db.session)
+
+
 @blp.route("/cases/<int:case_id>/verify", methods=["POST"])
 @login_required
 @blp.response(200, CaseOut)
 def verify_case(case_id):
     """The hazard is real: the reporter's points are held on public notice (公示)."""
-    done = hazards.verify(db.session, actor=current_user, case_id=case_id)
-    return done.answer(db.session)
+    return _move(hazards.verify, case_id)
 
 
 @blp.route("/cases/<int:case_id>/reject", methods=["POST"])
@@ -318,8 +349,7 @@ def verify_case(case_id):
 @blp.response(200, CaseOut)
 def reject_case(body, case_id):
     """Not taken up, with a reason the reporter is told."""
-    done = hazards.reject(db.session, actor=current_user, case_id=case_id, reason=body["reason"])
-    return done.answer(db.session)
+    return _move(hazards.reject, case_id, reason=body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/duplicate", methods=["POST"])
@@ -328,10 +358,7 @@ def reject_case(body, case_id):
 @blp.response(200, CaseOut)
 def duplicate_case(body, case_id):
     """The same hazard as an earlier verified report: the rule's lesser amount, or none."""
-    done = hazards.mark_duplicate(
-        db.session, actor=current_user, case_id=case_id, duplicate_of=body["duplicate_of"]
-    )
-    return done.answer(db.session)
+    return _move(hazards.mark_duplicate, case_id, duplicate_of=body["duplicate_of"])
 
 
 @blp.route("/cases/<int:case_id>/assign", methods=["POST"])
@@ -340,14 +367,9 @@ def duplicate_case(body, case_id):
 @blp.response(200, CaseOut)
 def assign_case(body, case_id):
     """Hand the fix to a grid worker of the village (`assignee_id`) or a `department`."""
-    done = hazards.assign(
-        db.session,
-        actor=current_user,
-        case_id=case_id,
-        assignee_id=body["assignee_id"],
-        department=body["department"],
+    return _move(
+        hazards.assign, case_id, assignee_id=body["assignee_id"], department=body["department"]
     )
-    return done.answer(db.session)
 
 
 @blp.route("/cases/<int:case_id>/fix", methods=["POST"])
@@ -358,10 +380,7 @@ def fix_case(case_id):
     """Fixed: multipart `photos` of the fix (1–4) and an optional `note`."""
     hazards.may_fix(db.session, current_user, case_id)  # 404/403 before storing anything
     form = _form()
-    done = hazards.fix(
-        db.session, actor=current_user, case_id=case_id, photos=_uploads(), note=form.get("note")
-    )
-    return done.answer(db.session)
+    return _move(hazards.fix, case_id, photos=_uploads(), note=form.get("note"))
 
 
 @blp.route("/cases/<int:case_id>/close", methods=["POST"])
@@ -369,7 +388,7 @@ def fix_case(case_id):
 @blp.response(200, CaseOut)
 def close_case(case_id):
     """Close a fixed hazard (办结)."""
-    return hazards.close(db.session, actor=current_user, case_id=case_id).answer(db.session)
+    return _move(hazards.close, case_id)
 
 
 @blp.route("/cases/<int:case_id>/rate", methods=["POST"])
@@ -378,14 +397,7 @@ def close_case(case_id):
 @blp.response(200, CaseOut)
 def rate_case(body, case_id):
     """The reporter rates the fix, 1–5 stars with a comment, once."""
-    done = hazards.rate(
-        db.session,
-        actor=current_user,
-        case_id=case_id,
-        rating=body["rating"],
-        comment=body["comment"],
-    )
-    return done.answer(db.session)
+    return _move(hazards.rate, case_id, rating=body["rating"], comment=body["comment"])
 
 
 @blp.route("/cases/<int:case_id>/mediate", methods=["POST"])
@@ -394,10 +406,7 @@ def rate_case(body, case_id):
 @blp.response(200, CaseOut)
 def mediate_case(body, case_id):
     """Mediation starts, with the volunteer mediators (resident ids) staff pick."""
-    done = disputes.mediate(
-        db.session, actor=current_user, case_id=case_id, mediators=body["mediators"]
-    )
-    return disputes.view(db.session, done.case)
+    return _move(disputes.mediate, case_id, mediators=body["mediators"])
 
 
 @blp.route("/cases/<int:case_id>/resolve", methods=["POST"])
@@ -426,8 +435,7 @@ def resolve_case(case_id):
 @blp.response(200, CaseOut)
 def fail_case(body, case_id):
     """Mediation failed (with why)."""
-    done = disputes.fail(db.session, actor=current_user, case_id=case_id, reason=body["reason"])
-    return disputes.view(db.session, done.case)
+    return _move(disputes.fail, case_id, reason=body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/hand-on", methods=["POST"])
@@ -436,8 +444,7 @@ def fail_case(body, case_id):
 @blp.response(200, CaseOut)
 def hand_on_case(body, case_id):
     """Handed on (to whom and why in `reason`)."""
-    done = disputes.hand_on(db.session, actor=current_user, case_id=case_id, reason=body["reason"])
-    return disputes.view(db.session, done.case)
+    return _move(disputes.hand_on, case_id, reason=body["reason"])
 
 
 @blp.route("/cases/<int:case_id>/follow-up", methods=["POST"])
@@ -446,5 +453,4 @@ def hand_on_case(body, case_id):
 @blp.response(200, CaseOut)
 def follow_up_case(body, case_id):
     """A follow-up visit's note (回访), after the outcome."""
-    done = disputes.follow_up(db.session, actor=current_user, case_id=case_id, note=body["note"])
-    return disputes.view(db.session, done.case)
+    return _move(disputes.follow_up, case_id, note=body["note"])

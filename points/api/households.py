@@ -8,9 +8,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from points.auth import login_required
-from points.edge.scanning import base_url
 from points.extensions import db
 from points.households import items, score
+from points.http_scanning import base_url
 from points.places import settings
 from points.statements import issue, pdf
 

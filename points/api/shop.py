@@ -10,9 +10,9 @@ from flask_smorest import Blueprint
 from points import policy
 from points.api.common import UtcDateTime, idempotent
 from points.auth import login_required, require
-from points.edge.guards import voucher_guesses
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.extensions import db
+from points.http_guards import voucher_guesses
 from points.models.shop import REDEMPTION_STATUSES
 from points.people import notices
 from points.qr import qr_svg

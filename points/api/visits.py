@@ -11,9 +11,9 @@ from flask_smorest import Blueprint
 
 from points import policy, visits
 from points.auth import require
-from points.edge.scanning import secret
 from points.errors import InvalidInput
 from points.extensions import db
+from points.http_scanning import secret
 from points.visits import doors
 
 blp = Blueprint("api_visits", __name__, description="Home visits (平安家访 · 民情日记)")

@@ -142,8 +142,10 @@ def submit(
     units: object = None,
     photo: str | None = None,
     now: datetime | None = None,
+    filed_by: int | None = None,
 ) -> Case:
-    """A resident claims a rule item of their village's book (with an optional photo)."""
+    """A resident claims a rule item of their village's book (with an optional photo);
+    `filed_by`: the grid worker filing it for them under 代办 (who then may not decide it)."""
     policy.ensure_may_claim(claimant)
     moment = now or utcnow()
     title = _clean_text(title, MAX_TITLE, "事项", required=True)
@@ -161,22 +163,20 @@ def submit(
     if terms.evidence_required and not photo:
         raise EvidenceNeeded(rule=terms.name)
     with write_transaction(session):
-        case = Case(
-            kind="claim",
-            status="submitted",
+        case = machine.new_case(
+            session,
+            "claim",
+            "submitted",
             reporter_id=claimant.id,
-            town_id=claimant.town_id,
-            village_id=claimant.village_id,
-            grid_id=claimant.grid_id,
-            rule_id=rule.id,
-            units=hours if terms.unit == "hour" else None,
+            place=policy.Place(claimant.town_id, claimant.village_id, claimant.grid_id),
             title=title,
             description=description,
+            now=moment,
+            rule_id=rule.id,
+            units=hours if terms.unit == "hour" else None,
             photo=photo,
-            created_at=moment,
+            filed_by=filed_by,
         )
-        session.add(case)
-        session.flush()
         _audit(session, claimant.id, "submit", case, "")
     return case
 
@@ -221,7 +221,9 @@ def approve(
         case = _locked(session, case_id)
         terms = terms_in_force(session.connection(), case.rule_id, moment)
         place = policy.place_of(case)
-        policy.ensure_may_decide_claim(actor, place, case.reporter_id, terms.confirm_by)
+        policy.ensure_may_decide_claim(
+            actor, place, case.reporter_id, terms.confirm_by, filed_by=case.filed_by
+        )
         before, status = case.status, advance(case, "approve")
         claimant = session.get(User, case.reporter_id)
         granted = grant(
@@ -266,7 +268,7 @@ def reject(
         case = _locked(session, case_id)
         terms = terms_in_force(session.connection(), case.rule_id, case.created_at)
         policy.ensure_may_decide_claim(
-            actor, policy.place_of(case), case.reporter_id, terms.confirm_by
+            actor, policy.place_of(case), case.reporter_id, terms.confirm_by, filed_by=case.filed_by
         )
         text = publicity.clean_reason(reason)
         before, status = case.status, advance(case, "reject")

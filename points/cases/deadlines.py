@@ -1,9 +1,10 @@
 """A hazard's deadlines, counted in Shanghai: verify within N working days, fix within M days.
 
-Working days are Monday to Friday; public holidays and the weekend days worked in their place
-(调休) are not modelled. A report's verification is due at the end of the Nth working day
-after the day it was made (made on a Saturday: N working days from Monday on); a verified
-hazard's fix at the end of the Mth calendar day after verification. Both are stored as UTC.
+Working days are Monday to Friday less the public holidays, plus the weekend days worked in
+their place (调休), as the town's calendar has them (points.places.workdays). A report's
+verification is due at the end of the Nth working day after the day it was made (made on a
+Saturday or a holiday: N working days from the next day worked on); a verified hazard's fix
+at the end of the Mth calendar day after verification. Both are stored as UTC.
 """
 
 from __future__ import annotations
@@ -16,24 +17,27 @@ from sqlalchemy.orm import Session
 from points.clock import day_start_utc, local
 from points.models import Case
 from points.places import settings
+from points.places.workdays import PLAIN, WorkCalendar
 
 VERIFY_SETTING = "hazard_verify_working_days"
 FIX_SETTING = "hazard_fix_days"
 OPEN_FOR_FIX = ("verified", "assigned")
 
 
-def add_working_days(day: date, n: int) -> date:
-    """The Nth Monday-to-Friday day after `day`."""
+def add_working_days(day: date, n: int, calendar: WorkCalendar = PLAIN) -> date:
+    """The Nth working day after `day`."""
     found = day
     while n > 0:
         found += timedelta(days=1)
-        if found.weekday() < 5:
+        if calendar.is_working(found):
             n -= 1
     return found
 
 
-def verify_due(reported_at: datetime, working_days: int) -> datetime:
-    last = add_working_days(local(reported_at).date(), working_days)
+def verify_due(
+    reported_at: datetime, working_days: int, calendar: WorkCalendar = PLAIN
+) -> datetime:
+    last = add_working_days(local(reported_at).date(), working_days, calendar)
     return day_start_utc(last + timedelta(days=1))
 
 

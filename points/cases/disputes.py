@@ -132,21 +132,17 @@ def record(
     where = clean_text(place_text, 200, N_("地点不超过 200 字"), required=False)
     people = _parties(parties)
     with write_transaction(session):
-        case = Case(
-            kind="dispute",
-            status="found",
+        case = machine.new_case(
+            session,
+            "dispute",
+            "found",
             reporter_id=actor.id,
-            town_id=place.town_id,
-            village_id=place.village_id,
-            grid_id=place.grid_id,
-            rule_id=None,
+            place=place,
             title=title,
             description=description,
+            now=moment,
             place_text=where,
-            created_at=moment,
         )
-        session.add(case)
-        session.flush()
         for name, phone in people:
             session.add(CaseParty(case_id=case.id, name=name, phone=phone))
         session.flush()

@@ -34,6 +34,7 @@ from points.db import write_transaction
 from points.errors import N_, Msgid, NotFound
 from points.models import Case, Grid, Posting, Role, User
 from points.people import notices
+from points.places import workdays
 from points.rules.award import Granted, grant
 from points.rules.budget import ensure_within
 
@@ -121,25 +122,22 @@ def report(
     north, east = _position(lat, lng)
     grid = _grid_of(session, reporter, grid_id)
     verify_days, _ = deadlines.limits(session, reporter.village_id, reporter.town_id)
+    calendar = workdays.for_town(session, reporter.town_id, local(moment).year)
     with write_transaction(session):
-        case = Case(
-            kind="hazard",
-            status="submitted",
+        case = machine.new_case(
+            session,
+            "hazard",
+            "submitted",
             reporter_id=reporter.id,
-            town_id=reporter.town_id,
-            village_id=reporter.village_id,
-            grid_id=grid,
-            rule_id=None,
+            place=policy.Place(reporter.town_id, reporter.village_id, grid),
             title=title,
             description=description,
+            now=moment,
             place_text=where,
             lat=north,
             lng=east,
-            verify_due_at=deadlines.verify_due(moment, verify_days),
-            created_at=moment,
+            verify_due_at=deadlines.verify_due(moment, verify_days, calendar),
         )
-        session.add(case)
-        session.flush()
         machine.add_photos(session, case, photos, "report", moment)
         machine.record(session, reporter.id, "report", case, "")
     return case

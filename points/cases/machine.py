@@ -1,5 +1,6 @@
-"""What hazard reports and disputes share: their states' words, the refusal of a move the
-state does not allow, the guarded move itself, photos and the reader's view of a case.
+"""What the cases share: a new case's row (claims too); for hazard reports and disputes,
+their states' words, the refusal of a move the state does not allow, the guarded move itself,
+photos and the reader's view of a case.
 
 A move is one guarded `UPDATE cases … WHERE id = ? AND kind = ? AND status IN (…)` inside
 the caller's write transaction: of two people acting on one case at once only one moves it
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from points import policy
 from points.admin import audit
 from points.errors import N_, DomainError, Msgid, NotFound
 from points.models import Case, CasePhoto
@@ -99,6 +101,38 @@ def read(session: Session, case_id: int, kind: str) -> Case:
     return case
 
 
+def new_case(
+    session: Session,
+    kind: str,
+    status: str,
+    *,
+    reporter_id: int,
+    place: policy.Place,
+    title: str,
+    description: str,
+    now: datetime,
+    **details,
+) -> Case:
+    """A new case of `kind` in its first `status`, where it belongs, added and flushed (its
+    id known) in the caller's write transaction; the caller adds its photos or parties and
+    audits it. `details`: the kind's own columns (a claim's rule, a hazard's position …)."""
+    case = Case(
+        kind=kind,
+        status=status,
+        reporter_id=reporter_id,
+        town_id=place.town_id,
+        village_id=place.village_id,
+        grid_id=place.grid_id,
+        title=title,
+        description=description,
+        created_at=now,
+        **details,
+    )
+    session.add(case)
+    session.flush()
+    return case
+
+
 def move(
     session: Session,
     case: Case,
@@ -129,6 +163,17 @@ def add_photos(session: Session, case: Case, names: list[str], role: str, now: d
             CasePhoto(case_id=case.id, role=role, position=position, name=name, created_at=now)
         )
     session.flush()
+
+
+def photo_to_show(session: Session, actor, case_id: int, photo_id: int) -> CasePhoto:
+    """A case's photo, for whoever may see the case (a hazard: its reporter and the staff over
+    it; a dispute: staff only). A photo of another case is not found."""
+    case = session.get(Case, case_id)
+    picture = session.get(CasePhoto, photo_id)
+    if case is None or picture is None or picture.case_id != case.id:
+        raise NotFound(what=Msgid(N_("照片")))
+    policy.ensure_may_see_case(actor, policy.place_of(case), case.reporter_id, case.kind)
+    return picture
 
 
 def photos_of(session: Session, case_id: int) -> list[CasePhoto]:

@@ -199,10 +199,10 @@ def award(
     try:
         with write_transaction(session):
             # Inside SQLite's one-writer lock (PostgreSQL: row locks) only prebuilt statements:
-            # the event's place, the caps, the check-in, then the ledger with the shared rows
-            # (the village's issuance account, the chain head) last.
+            # the resident's own rows first (caps, the check-in, participation), then the rows
+            # every scan shares, from the least to the most shared, each held the shortest
+            # time: the event's place, the village's issuance account, the chain head.
             connection = session.connection()
-            _take_place(session, event_id, when, key_version)
             granted = None
             if terms is not None:
                 granted = rules.grant(
@@ -235,6 +235,7 @@ def award(
             earned.record_participation(
                 connection, resident_id, village_id, stamp, town_id=town_id, grid_id=grid_id
             )
+            _take_place(session, event_id, when, key_version)
             account = accounts["resident"]
             if points > 0:  # a capped check-in still counts, with no points
                 issuance = accounts.get("issuance")
@@ -327,7 +328,9 @@ def _take_place(session: Session, event_id: int, when: datetime, key_version: in
         )
     if moved.rowcount == 1:
         return
-    event = session.get(Event, event_id, with_for_update=True, populate_existing=True)
+    # Why not, as committed: the UPDATE waited for any transaction holding the row. No lock
+    # here: FOR UPDATE would wait on the key-share locks other scans' check-in rows hold.
+    event = session.get(Event, event_id, populate_existing=True)
     if event is None:
         raise NotFound(what=f"活动 {event_id}")
     ensure_open(event, when)

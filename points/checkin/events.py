@@ -222,6 +222,8 @@ def _rule(session: Session, code: str, town_id: int, village_id: int | None, nam
         return None, None
     if terms.kind != "earn":
         raise rules.NotAnEarningRule(rule=terms.name)
+    if terms.subject == "household":
+        raise rules.HouseholdRule()  # an event's check-ins award residents, not households
     return rule, terms
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from points.clock import local_now, timestamp, to_utc
 from points.db import write_transaction
+from points.demo.calendar import seed_calendar
 from points.demo.rules import seed_book
 from points.models import EventCategory, Role, Town, User, Village
 from points.people import NewPerson, add_person
@@ -253,6 +254,7 @@ def seed(
         )
         city_admin.password_hash = shared
     city_admin_id = city_admin.id
+    seed_calendar(session, city_admin)
     for plan in TOWNS:
         people = _seed_town(session, rng, plan, city_admin, shared, residents_per_village)
         seed_book(session, people.town.id)

@@ -9,6 +9,7 @@ is the last guard.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -220,19 +221,28 @@ def _transfer(
 
     debit_column = "debits_pending" if pending else "debits_posted"
     credit_column = "credits_pending" if pending else "credits_posted"
-    after = _move_counters(
-        connection, accounts[debit_id], accounts[credit_id], debit_column, credit_column, amount
-    )
     created_at = now or utcnow()
-    # A reversal of a redemption or expiry gives points back but never counts as earned.
-    # Earned totals need nothing of the chain: written before its head is locked.
-    if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
-        earned.record(
-            connection,
-            _Fields({"kind": kind, "amount": amount, "created_at": created_at}),
-            accounts[debit_id],
-            accounts[credit_id],
-        )
+
+    def count_earned() -> None:
+        # A reversal of a redemption or expiry gives points back but never counts as earned.
+        # Earned totals are the resident's own rows: written before the shared ones are locked.
+        if not pending and (earned_as is None or earned_as in earned.EARNING_KINDS):
+            earned.record(
+                connection,
+                _Fields({"kind": kind, "amount": amount, "created_at": created_at}),
+                accounts[debit_id],
+                accounts[credit_id],
+            )
+
+    after = _move_counters(
+        connection,
+        accounts[debit_id],
+        accounts[credit_id],
+        debit_column,
+        credit_column,
+        amount,
+        before_shared=count_earned,
+    )
     row = _append(
         connection,
         head or _lock_head(connection),
@@ -262,13 +272,19 @@ def _move_counters(
     debit_column: str,
     credit_column: str,
     amount: int,
+    before_shared: Callable[[], None],
 ) -> tuple[int, int] | None:
     """Move both accounts' counters in the lock order (a resident's account first, the
-    village's shared one last); return the resident's (balance, available) after."""
+    village's shared one last), running `before_shared` between the two, so that the row
+    many transfers share is held the shortest time; return the resident's (balance,
+    available) after."""
     steps = [(debit, debit_column, True), (credit, credit_column, False)]
     steps.sort(key=lambda step: (step[0].kind != "resident", step[0].id))
     after = None
     for account, column, is_debit in steps:
+        if account.kind != "resident" and before_shared is not None:
+            before_shared()
+            before_shared = None
         if account.kind != "resident":
             _add(connection, account.id, column, amount)
         elif is_debit:
@@ -279,6 +295,8 @@ def _move_counters(
                     sql.ADD_RETURNING[column], {"account_id": account.id, "amount": amount}
                 ).one()
             )
+    if before_shared is not None:  # two residents' accounts
+        before_shared()
     return after
 
 

@@ -56,6 +56,8 @@ class Case(Base):
     kind: Mapped[str] = mapped_column(String(12), default="claim")
     status: Mapped[str] = mapped_column(String(16), default="submitted")
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Who filed it for the reporter under 代办 (points.people.acting): they may not decide it.
+    filed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
@@ -150,7 +152,7 @@ class Posting(Base):
     resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"))
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
-    rule_id: Mapped[int | None] = mapped_column(ForeignKey("rules.id"))  # hazards: once awarded
+    rule_id: Mapped[int] = mapped_column(ForeignKey("rules.id"))
     rule_name: Mapped[str] = mapped_column(String(60))
     points: Mapped[int] = mapped_column(Integer)
     hold_transfer_id: Mapped[int] = mapped_column(ForeignKey("transfers.id"), unique=True)

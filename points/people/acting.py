@@ -142,6 +142,7 @@ def claim_for(
             units=units,
             photo=photo,
             now=now,
+            filed_by=actor.id,
         )
         _audit(
             session,

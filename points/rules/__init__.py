@@ -14,6 +14,7 @@ from points.errors import N_, DomainError
 from points.rules.award import (
     Award,
     Granted,
+    HouseholdRule,
     RuleNotInForce,
     RuleOfAnotherPlace,
     UnknownTier,
@@ -64,6 +65,7 @@ __all__ = [
     "Cap",
     "CapHit",
     "Granted",
+    "HouseholdRule",
     "NotAnEarningRule",
     "RuleNotInForce",
     "RuleOfAnotherPlace",

@@ -115,6 +115,8 @@ def grant(
     """
     if terms is None:
         terms = terms_in_force(connection, rule_id, at)
+    if terms.subject == "household":
+        raise HouseholdRule()  # a household's item counts in its score (households.items)
     if tier is not None and terms.tiers and terms.tier_named(tier) is None:
         raise UnknownTier(rule=terms.name, tier=tier)
     if terms.first_reporter_only and not first_report:

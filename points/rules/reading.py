@@ -77,8 +77,9 @@ def _terms_of(rule: Rule, rv: RuleVersion, book_version: RuleBookVersion) -> Ter
         rv.evidence_required,
         rv.publicity_days,
         book_version.effective_from,
+        rv.subject,
     )
-    return replace(Terms.from_row(row), description=rv.description, subject=rv.subject)
+    return replace(Terms.from_row(row), description=rv.description)
 
 
 def _terms(session: Session, version: RuleBookVersion) -> list[Terms]:

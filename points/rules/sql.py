@@ -45,6 +45,7 @@ RULE_IN_FORCE = (
         rule_versions.c.evidence_required,
         rule_versions.c.publicity_days,
         book_versions.c.effective_from,
+        rule_versions.c.subject,
     )
     .select_from(
         rules.join(rule_versions, rule_versions.c.rule_id == rules.c.id).join(

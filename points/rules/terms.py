@@ -62,6 +62,7 @@ class Terms:
             evidence,
             publicity,
             effective,
+            *subject,
         ) = row
         return cls(
             rule_id=rule_id,
@@ -87,6 +88,7 @@ class Terms:
             evidence_required=bool(evidence),
             publicity_days=publicity or 0,
             effective_from=effective,
+            subject=(subject[0] if subject else None) or "resident",
         )
 
     @property

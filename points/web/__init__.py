@@ -22,6 +22,7 @@ BLUEPRINT_MODULES = [
     "points.web.admin_points",
     "points.web.admin_reports",
     "points.web.admin_audit",
+    "points.web.admin_calendar",
     "points.web.events",
     "points.web.checkin",
     "points.web.board",

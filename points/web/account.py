@@ -8,10 +8,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from points import ledger
 from points.auth import end_sessions
 from points.board import standing
-from points.edge.boundary import safe_next
-from points.edge.guards import login_per_ip, login_rule
 from points.errors import UnknownAccount
 from points.extensions import db
+from points.http_guards import login_per_ip, login_rule
+from points.http_input import safe_next
 from points.i18n import translate
 from points.people import attempts, notices
 from points.year import settlement

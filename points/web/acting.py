@@ -16,9 +16,9 @@ from flask_login import current_user, user_logged_out
 
 from points import policy, rules
 from points.auth import require
-from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError
 from points.extensions import db
+from points.http_errors import status_for
 from points.i18n import translate
 from points.ledger import resident_account
 from points.people import acting

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "points.adjust": N_("加减分"),
     "checkin.reverse": N_("撤销签到"),
     "settings.update": N_("修改设置"),
+    "calendar.update": N_("修改节假日安排"),
     "village.create": N_("新建村"),
     "town.create": N_("新建镇"),
     "town.update": N_("修改镇"),

@@ -9,9 +9,9 @@ from points import policy
 from points.admin import adjustments, audit_words
 from points.admin import audit as audit_log
 from points.auth import require
-from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError, Msgid, NotFound
 from points.extensions import db
+from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Account, Transfer, User
 from points.people import person_for

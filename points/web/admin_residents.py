@@ -16,9 +16,9 @@ from flask_login import current_user
 
 from points import places, policy
 from points.auth import login_required, require
-from points.edge import status_for
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
+from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Role
 from points.people import NewPerson, create_person, importing, passwords_set, person_for, roster

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from points import policy, rules
 from points.cases import claims, photos, publicity
-from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError
 from points.extensions import db
+from points.http_errors import status_for
 from points.i18n import translate
 from points.models import User, Village
 from points.web import nav

@@ -24,10 +24,10 @@ from flask_login import current_user, login_required
 from points import checkin
 from points.checkin import CheckinRefused
 from points.checkin.events import get_event
-from points.edge import status_for
-from points.edge.scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.errors import N_, DomainError
 from points.extensions import db
+from points.http_errors import status_for
+from points.http_scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.i18n import translate
 from points.people.cards import NoCard, card_holder, card_token
 from points.qr import qr_svg_inline

@@ -20,11 +20,11 @@ from sqlalchemy import select
 from points import policy, rules
 from points.cases import deadlines, disputes, hazards, machine, photos
 from points.clock import utcnow
-from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError, Msgid
 from points.extensions import db
+from points.http_errors import status_for
 from points.i18n import translate
-from points.models import Case, CasePhoto, Grid, Role, User
+from points.models import Case, Grid, Role, User
 from points.places import grids as village_grids
 from points.web import nav
 
@@ -136,11 +136,7 @@ def rate(case_id: int):
 @login_required
 def photo(case_id: int, photo_id: int):
     """A case's photo, for its reporter and the staff over it (disputes: staff only)."""
-    case = db.session.get(Case, case_id)
-    picture = db.session.get(CasePhoto, photo_id)
-    if case is None or picture is None or picture.case_id != case.id:
-        abort(404)
-    policy.ensure_may_see_case(current_user, policy.place_of(case), case.reporter_id, case.kind)
+    picture = machine.photo_to_show(db.session, current_user, case_id, photo_id)
     path = photos.photo_path(current_app.instance_path, picture.name)
     if not path.exists():
         abort(404)

@@ -6,8 +6,8 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from sqlalchemy import func, select
 
 from points import ledger
-from points.edge.boundary import safe_next
 from points.extensions import db
+from points.http_input import safe_next
 from points.i18n import LANGUAGES
 from points.models import User, Village
 

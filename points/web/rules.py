@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from points import places, policy, rules
 from points.auth import require
-from points.edge import status_for
 from points.errors import N_, REFUSALS, DomainError, InvalidInput
 from points.extensions import db
+from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Village
 from points.policy import Place

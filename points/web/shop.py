@@ -17,10 +17,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from points import ledger
-from points.edge import status_for
-from points.edge.boundary import safe_next
 from points.errors import N_, REFUSALS, DomainError, UnknownAccount
 from points.extensions import db
+from points.http_errors import status_for
+from points.http_input import safe_next
 from points.i18n import translate
 from points.models import Village
 from points.people import notices

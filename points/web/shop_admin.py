@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from points import policy
 from points.auth import require
-from points.edge import status_for
-from points.edge.boundary import safe_next
-from points.edge.guards import voucher_guesses
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
+from points.http_errors import status_for
+from points.http_guards import voucher_guesses
+from points.http_input import safe_next
 from points.i18n import translate
 from points.models import User
 from points.models.shop import REDEMPTION_STATUSES

@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 from points import policy
 from points.admin.reports import CONTENT_TYPES, render
 from points.auth import require
-from points.edge.scanning import base_url
 from points.errors import N_, REFUSALS, DomainError, Msgid, NotFound
 from points.extensions import db
 from points.households import items, score
+from points.http_scanning import base_url
 from points.i18n import translate
 from points.places import settings
 from points.statements import bank, issue, pdf

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from points import policy, visits
 from points.auth import require
-from points.edge import status_for
-from points.edge.scanning import base_url, secret
 from points.errors import N_, REFUSALS, DomainError, NotFound
 from points.extensions import db
+from points.http_errors import status_for
+from points.http_scanning import base_url, secret
 from points.i18n import translate
 from points.models import Household, User
 from points.qr import qr_svg_inline

@@ -4,11 +4,12 @@
 // copy when there is no network. Assets: the kept copy first. A visit form sent when the
 // network fails is kept for upload (IndexedDB "pingan-visits", read by visit_queue.js).
 "use strict";
-var CACHE = "pingan-field-v1";
+var CACHE = "pingan-field-v2";  // a new name when the kept assets change
 var ASSETS = [
   "/static/css/app.css",
   "/static/css/checkin.css",
   "/static/js/scanner.js",
+  "/static/js/upload_queue.js",
   "/static/js/offline_queue.js",
   "/static/js/visits.js",
   "/static/js/visit_queue.js",

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-
 from points import ledger, places, rules
-from points.cases import publicity
 from points.clock import to_utc
 from points.db import write_transaction
-from points.models import Account, Posting, User
+from points.models import User
 
 FROM = date(2026, 1, 1)
 
@@ -75,31 +72,3 @@ def available(session, person) -> int:
     account = ledger.resident_account(session, person.id)
     session.refresh(account)
     return account.available
-
-
-def posted(session, person) -> int:
-    session.expire_all()
-    return ledger.balance_now(session, ledger.resident_account(session, person.id).id)
-
-
-def pending_credits(session) -> int:
-    """Points residents have coming on holds (only cases make credits pending)."""
-    session.expire_all()
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(Account.credits_pending), 0)).where(
-                Account.kind == "resident"
-            )
-        )
-    )
-
-
-def assert_books_agree(session) -> None:
-    """The ledger verifies and the held points are exactly the open notices."""
-    session.expire_all()
-    assert ledger.verify(session).ok
-    assert pending_credits(session) == publicity.pending_on_notice(session)
-    opened = session.scalar(
-        select(func.count()).select_from(Posting).where(Posting.status == "open")
-    )
-    assert (opened == 0) == (pending_credits(session) == 0)

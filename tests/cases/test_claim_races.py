@@ -8,8 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from case_helpers import assert_books_agree, posted, shanghai
+from case_helpers import shanghai
 from sqlalchemy import func, select
+from support.books import assert_books_agree, posted
 from support.races import race_in_app
 
 from points.cases import claims

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from case_helpers import assert_books_agree, available, posted, shanghai
+from case_helpers import available, shanghai
 from sqlalchemy import func, select
+from support.books import assert_books_agree, posted
 
 from points import policy
 from points.cases import claims, publicity

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import time_machine
-from case_helpers import assert_books_agree, posted
 from PIL import Image
+from support.books import assert_books_agree, posted
 
 from points.cases import photos
 from points.clock import utcnow

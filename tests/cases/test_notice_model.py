@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from itertools import count
 
 import pytest
-from case_helpers import ITEMS, assert_books_agree, posted, shanghai
+from case_helpers import ITEMS, shanghai
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -19,6 +19,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import select
+from support.books import assert_books_agree, posted
 
 from points import rules
 from points.cases import claims, hazards, machine, publicity

@@ -76,3 +76,33 @@ def test_no_claim_is_made_for_the_resident_after_acting_ends(client, auth, town,
     session.rollback()
     assert session.scalar(select(func.count(Case.id))) == 0
     assert _lines(session, "proxy.%")[-1][1:] == ("proxy.end", {"why": "expired"})
+
+
+def test_a_grid_worker_may_not_decide_a_claim_they_filed_for_a_resident_at_either_door(
+    client, auth, town, session
+):
+    auth.login(town.staff_a)
+    client.post("/act/start", data={"resident_id": town.resident_a.id, "present": "1"})
+    client.post("/act/claim", data={"rule_code": "patrol", "title": "替邻居老人巡夜", "units": ""})
+    claim = session.scalars(select(Case)).one()
+    assert claim.filed_by == town.staff_a.id
+    # The page: refused with the reason, nothing decided.
+    page = client.post(f"/admin/claims/{claim.id}/approve", follow_redirects=True)
+    assert "这条申报是您代办的" in page.get_data(as_text=True)
+    auth.logout()
+    # The API: the same refusal, for approving and for rejecting.
+    for action, body in (("approve", {}), ("reject", {"reason": "不实"})):
+        answer = client.post(
+            f"/api/v1/claims/{claim.id}/{action}", json=body, headers=auth.headers(town.staff_a)
+        )
+        assert answer.status_code == 403, answer.get_json()
+        assert answer.get_json()["reason"] == "own_proxy_claim"
+    session.rollback()
+    assert session.get(Case, claim.id).status == "submitted"
+    # Another pair of eyes decides it.
+    approved = client.post(
+        f"/api/v1/claims/{claim.id}/approve", json={}, headers=auth.headers(town.admin_a)
+    )
+    assert approved.status_code == 200, approved.get_json()
+    session.rollback()
+    assert session.get(Case, claim.id).decided_by == town.admin_a.id

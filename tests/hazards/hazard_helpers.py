@@ -6,14 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
 from support.accounts import PASSWORD, new_phone
 
-from points import ledger, places, rules
-from points.cases import publicity
+from points import places, rules
 from points.clock import to_utc
 from points.db import write_transaction
-from points.models import Account, Posting, Role, User
+from points.models import Role, User
 from points.people import NewPerson, create_person
 
 FROM = date(2026, 1, 1)
@@ -90,30 +88,3 @@ def set_up(session, town) -> HazardTown:
 
 def shanghai(*args) -> datetime:
     return to_utc(datetime(*args))
-
-
-def posted(session, person) -> int:
-    session.expire_all()
-    return ledger.balance_now(session, ledger.resident_account(session, person.id).id)
-
-
-def pending_credits(session) -> int:
-    session.expire_all()
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(Account.credits_pending), 0)).where(
-                Account.kind == "resident"
-            )
-        )
-    )
-
-
-def assert_books_agree(session) -> None:
-    """The ledger verifies and the held points are exactly the open notices."""
-    session.expire_all()
-    assert ledger.verify(session).ok
-    assert pending_credits(session) == publicity.pending_on_notice(session)
-    opened = session.scalar(
-        select(func.count()).select_from(Posting).where(Posting.status == "open")
-    )
-    assert (opened == 0) == (pending_credits(session) == 0)

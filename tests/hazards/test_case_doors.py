@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 import json
 
-from hazard_helpers import assert_books_agree
 from PIL import Image
 from sqlalchemy import select
+from support.books import assert_books_agree
 
 from points.cases import photos
 from points.models import Case, CasePhoto

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from hazard_helpers import assert_books_agree, posted
 from sqlalchemy import func, select
+from support.books import assert_books_agree, posted
 
 from points.cases import disputes, machine, publicity
 from points.errors import Forbidden, NotFound

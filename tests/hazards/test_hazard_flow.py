@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from hazard_helpers import assert_books_agree, posted, shanghai
+from hazard_helpers import shanghai
 from sqlalchemy import func, select
+from support.books import assert_books_agree, posted
 
 from points.cases import deadlines, hazards, machine, publicity
 from points.errors import Forbidden

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hazard_helpers import assert_books_agree
 from sqlalchemy import func, select
+from support.books import assert_books_agree
 from support.races import race_in_app
 
 from points import ledger

@@ -1,6 +1,6 @@
 """The doors-agree table (test_doors_agree) for the decisions and field work of the later
-issues: claims and objections, passwords, lockouts, home visits. Each row runs every role at
-every spot through the page and through the API, as the first table does.
+issues: claims and objections, passwords, lockouts, home visits, household items. Each row
+runs every role at every spot through the page and through the API, as the first table does.
 
 One door only (so no row here): recording a household's consent to the bank (积分贷) is a
 page (`POST /admin/households/<id>/consent`) with no API operation, and 代办 (acting for a
@@ -21,7 +21,15 @@ from werkzeug.test import TestResponse
 from points import rules
 from points.cases import claims, publicity
 from points.db import write_transaction
-from points.models import AttemptCounter, Case, HomeVisit, Objection, User, utcnow
+from points.models import (
+    AttemptCounter,
+    Case,
+    HomeVisit,
+    HouseholdItem,
+    Objection,
+    User,
+    utcnow,
+)
 from points.people import household as find_household
 from points.people.attempts import login_key
 
@@ -35,8 +43,9 @@ def submitted_claim(world: World, spot: Spot, side: str) -> Case:
     )
 
 
-def _book_with_notice(world: World, spot: Spot) -> None:
-    key = ("notice book", spot.village.id)
+def _village_book(world: World, spot: Spot) -> None:
+    """The spot's village's additions, once: an award held on notice, a household item."""
+    key = ("village book", spot.village.id)
     if key not in world._made:
         day = rules.today()
         rules.publish(
@@ -44,14 +53,17 @@ def _book_with_notice(world: World, spot: Spot) -> None:
             None,
             village_id=spot.village.id,
             adoption=rules.Adoption(effective_from=day, adopted_on=day, body="村民代表大会"),
-            items=[{"code": "rescue", "name": "抢险救灾", "points": 20, "publicity_days": 3}],
+            items=[
+                {"code": "rescue", "name": "抢险救灾", "points": 20, "publicity_days": 3},
+                {"code": "yard", "name": "庭院整洁", "points": 5, "subject": "household"},
+            ],
         )
         world._made[key] = True
 
 
 def open_objection(world: World, spot: Spot, side: str) -> Objection:
     """A claim of the side's resident on notice, objected to by the other door's resident."""
-    _book_with_notice(world, spot)
+    _village_book(world, spot)
     claimant = spot.people[side]
     neighbour = spot.people["api" if side == "page" else "page"]
     case = claims.submit(world.session, claimant=claimant, rule_code="rescue", title="抢险")
@@ -89,6 +101,12 @@ def household_member(world: World, spot: Spot, side: str) -> User:
     person.household_id = home.id
     world.session.flush()
     return person
+
+
+def household_under_the_book(world: World, spot: Spot, side: str) -> User:
+    """A member of the side's household, in a village whose book has a household item."""
+    _village_book(world, spot)
+    return household_member(world, spot, side)
 
 
 # --- the doors ---------------------------------------------------------------------------------
@@ -160,6 +178,17 @@ def visit_api(d: Doors, member: User, spot: Spot) -> TestResponse:
     return d.call("POST", "/api/v1/visits", json=body)
 
 
+ITEM = {"rule_code": "yard", "memo": "庭院整洁"}
+
+
+def household_item_page(d: Doors, member: User, spot: Spot) -> TestResponse:
+    return d.page.post(f"/admin/households/{member.household_id}/items", data=ITEM)
+
+
+def household_item_api(d: Doors, member: User, spot: Spot) -> TestResponse:
+    return d.call("POST", f"/api/v1/households/{member.household_id}/items", json=ITEM)
+
+
 # --- what happened -----------------------------------------------------------------------------
 def case_is(status: str):
     def check(d: Doors, case: Case, response: TestResponse) -> bool:
@@ -189,6 +218,11 @@ def unlocked(d: Doors, who: User, response: TestResponse) -> bool:
 def visited(d: Doors, member: User, response: TestResponse) -> bool:
     found = select(HomeVisit.id).where(HomeVisit.household_id == member.household_id)
     return d.world.session.scalar(found) is not None
+
+
+def household_item_recorded(d: Doors, member: User, response: TestResponse) -> bool:
+    found = select(HouseholdItem.points).where(HouseholdItem.household_id == member.household_id)
+    return d.world.session.scalar(found) == 5
 
 
 ROWS = [
@@ -246,6 +280,14 @@ ROWS = [
         {**OWN_GRID_STAFF, "resident": REFUSED_EVERYWHERE},
         target=household_member,
         done=visited,
+    ),
+    Action(
+        "record a household item",
+        household_item_page,
+        household_item_api,
+        ADMIN_OVER_PEOPLE,  # the admins over the household's village
+        target=household_under_the_book,
+        done=household_item_recorded,
     ),
 ]
 

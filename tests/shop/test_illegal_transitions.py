@@ -7,7 +7,7 @@ from shop_helpers import snapshot
 
 from points import ledger
 from points.db import write_transaction
-from points.edge import STATUS_FOR_CATEGORY
+from points.http_errors import STATUS_FOR_CATEGORY
 from points.models import Redemption, Reward
 from points.shop import redemption
 

@@ -1,9 +1,11 @@
 """Does the domain stay free of Flask? Every module under points/ is read (not imported) and
 its imports, those inside functions included, are checked against where it lives.
 
-The web glue may import Flask: points/web/, points/api/ and the modules that build the app.
-Everything else takes a session and plain values, so it never imports Flask, a Flask
-extension, or the glue that wraps them.
+The web glue may import Flask: points/web/, points/api/, the modules that build the app and
+the top-level HTTP glue the two doors share (points/http_*.py). Everything else takes a
+session and plain values, so it never imports Flask, werkzeug, a Flask extension, or the
+glue that wraps them. And the two doors never import each other, nor does the shared glue
+import either door (so neither reaches the other through it).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "points"
 
-GLUE_PACKAGES = ("points.web", "points.api", "points.edge")
+DOORS = ("points.web", "points.api")
+GLUE_PACKAGES = DOORS
 GLUE_MODULES = (
     "points",  # points/__init__.py: create_app
     "points.auth",
@@ -23,10 +26,20 @@ GLUE_MODULES = (
     "points.extensions",
     "points.i18n",
     "points.input_messages",
+    # HTTP glue both doors share: error handlers, the input boundary, security headers,
+    # guessing limits, scanning helpers.
+    "points.http_errors",
+    "points.http_guards",
+    "points.http_input",
+    "points.http_protection",
+    "points.http_scanning",
 )
-# What the domain may not import: Flask itself and any flask_* package (checked by name
-# below), and the glue that wraps them.
+# What the domain may not import: Flask itself, any flask_* package and werkzeug (checked
+# by name below), and the glue that wraps them.
 FORBIDDEN = (*GLUE_PACKAGES, *(m for m in GLUE_MODULES if m != "points"))
+# werkzeug's password hashing is a hashing library, not HTTP: points/people/passwords.py
+# hashes with it, and that is the one part of werkzeug the domain may use.
+ALLOWED = ("werkzeug.security",)
 
 
 def module_name(path: Path) -> str:
@@ -64,9 +77,15 @@ def imports_in(source: str, package: str) -> list[tuple[int, str]]:
     return found
 
 
+def is_within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
 def is_forbidden(name: str) -> bool:
+    if any(is_within(name, allowed) for allowed in ALLOWED):
+        return False
     top = name.split(".")[0]
-    if top == "flask" or top.startswith("flask_"):
+    if top in ("flask", "werkzeug") or top.startswith("flask_"):
         return True
     return any(name == glue or name.startswith(glue + ".") for glue in FORBIDDEN)
 
@@ -88,8 +107,20 @@ def test_the_walk_reads_imports_inside_functions_and_relative_ones():
     names = [name for _, name in imports_in(source, "points.checkin")]
     assert {"flask.g", "points.checkin.codes", "points.i18n.t"} <= set(names)
     assert is_forbidden("flask.g") and is_forbidden("flask_login") and is_forbidden("points.i18n")
-    assert is_forbidden("points.web.nav") and is_forbidden("points.edge.scanning")
+    assert is_forbidden("points.web.nav") and is_forbidden("points.http_scanning")
+    assert is_forbidden("points.http_errors.status_for") and is_forbidden("werkzeug.exceptions")
+    assert not is_forbidden("werkzeug.security.check_password_hash")
     assert not is_forbidden("flaskish") and not is_forbidden("points.checkin.codes")
+
+
+def test_a_domain_module_importing_the_http_glue_is_caught():
+    source = "from points.http_errors import status_for\nfrom points import http_guards\n"
+    names = [name for _, name in imports_in(source, "points.cases")]
+    assert [name for name in names if is_forbidden(name)] == [
+        "points.http_errors",
+        "points.http_errors.status_for",
+        "points.http_guards",
+    ]
 
 
 @pytest.mark.parametrize("path", domain_modules(), ids=module_name)
@@ -97,3 +128,31 @@ def test_a_domain_module_imports_neither_flask_nor_the_web_glue(path):
     found = imports_in(path.read_text(encoding="utf-8"), package_of(path))
     wrong = [f"line {line}: {name}" for line, name in found if is_forbidden(name)]
     assert not wrong, f"{module_name(path)} imports Flask or its glue: {wrong}"
+
+
+def door_of(name: str) -> str | None:
+    return next((door for door in DOORS if is_within(name, door)), None)
+
+
+def glue_modules() -> list[Path]:
+    """Every glue module but the app factory (points/__init__.py registers both doors)."""
+    return sorted(
+        p for p in PACKAGE.rglob("*.py") if is_glue(module_name(p)) and module_name(p) != "points"
+    )
+
+
+def test_the_door_check_tells_the_doors_apart():
+    assert door_of("points.web.nav") == "points.web" and door_of("points.api") == "points.api"
+    assert door_of("points.http_scanning") is None and door_of("points.webhooks") is None
+
+
+@pytest.mark.parametrize("path", glue_modules(), ids=module_name)
+def test_a_door_never_imports_the_other_and_the_shared_glue_imports_neither(path):
+    here = door_of(module_name(path))
+    found = imports_in(path.read_text(encoding="utf-8"), package_of(path))
+    wrong = [
+        f"line {line}: {name}"
+        for line, name in found
+        if door_of(name) is not None and door_of(name) != here
+    ]
+    assert not wrong, f"{module_name(path)} reaches into a door not its own: {wrong}"

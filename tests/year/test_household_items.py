@@ -119,3 +119,55 @@ def test_the_base_and_household_items_count_in_the_score_but_only_members_points
         )
     session.rollback()
     assert ledger.verify(session).ok
+
+
+def test_an_event_under_a_household_item_is_refused_and_so_is_a_check_in_under_one(
+    session, town, make_person, client, auth
+):
+    from datetime import timedelta
+
+    from sqlalchemy import func, update
+
+    from points.models import Checkin, Event, Transfer, utcnow
+
+    village = village_with_expiry(session, town, None, name="桐乡村")
+    _publish(session, town)
+    member = make_person(village, name="沈大", household="T1")
+    admin = town.town_admin
+    when = {
+        "village_id": village.id,
+        "starts_at": (utcnow() - timedelta(minutes=5)).isoformat() + "Z",
+        "ends_at": (utcnow() + timedelta(hours=2)).isoformat() + "Z",
+        "status": "published",
+    }
+    refused = client.post(
+        "/api/v1/events",
+        json={"title": "庭院评比", "rule_code": "yard", **when},
+        headers=auth.headers(admin),
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["reason"] == "household_rule"
+    assert session.scalar(select(func.count()).select_from(Event)) == 0
+
+    # An event made under a resident's rule whose rule later became a household item (a new
+    # book version): its check-ins are refused, and nothing is written.
+    made = client.post(
+        "/api/v1/events",
+        json={"title": "夜间巡防", "rule_code": "patrol", **when},
+        headers=auth.headers(admin),
+    )
+    assert made.status_code == 201, made.get_json()
+    yard = rules.rule_for(session, "yard", town_id=town.town.id)
+    with write_transaction(session):
+        session.execute(update(Event).values(rule_id=yard.id))
+    transfers = session.scalar(select(func.count()).select_from(Transfer))
+    answer = client.post(
+        f"/api/v1/events/{made.get_json()['id']}/checkins",
+        json={"resident_id": member.id},
+        headers=auth.headers(admin),
+    )
+    assert answer.status_code == 422, answer.get_json()
+    assert answer.get_json()["reason"] == "household_rule"
+    assert session.scalar(select(func.count()).select_from(Checkin)) == 0
+    assert session.scalar(select(func.count()).select_from(Transfer)) == transfers
+    assert ledger.verify(session).ok

@@ -1,7 +1,10 @@
-"""The HTTP edge, shared by the pages and the API: where domain errors become HTTP (JSON for
-API callers, a friendly page for browsers — this module), and beside it the input boundary
-(`boundary`), the response protections (`protection`), the guessing guards (`guards`) and the
-scanning helpers (`scanning`). Flask lives here; the domain never imports this package."""
+"""Where domain errors become HTTP, for the pages and the API alike: JSON for API callers, a
+friendly page for browsers.
+
+One of the top-level HTTP glue modules the two doors share, beside `http_input` (the input
+boundary, safe redirects), `http_protection` (security headers, cookie flags), `http_guards`
+(guessing limits) and `http_scanning` (a check-in code's URL and QR payload, scan limits).
+Flask lives in them; no domain module imports them."""
 
 from __future__ import annotations
 

@@ -14,9 +14,9 @@ from flask_login import current_user
 from limits import parse
 from werkzeug.exceptions import HTTPException
 
-from points.edge import status_for
 from points.errors import DomainError
 from points.extensions import db, limiter
+from points.http_errors import status_for
 from points.people import attempts
 
 LOGIN_PER_IP = "10 per minute"
