@@ -5,8 +5,8 @@ leaving out those who left the leaderboard; the city board's index in its own or
 The monthly ledger rollup gains `residents_net` (what residents of the village took in less
 what they gave out, posted): it is rebuilt from the transfers on the next dashboard read.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30
 
 """
@@ -14,8 +14,8 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
