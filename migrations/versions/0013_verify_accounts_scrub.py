@@ -37,7 +37,7 @@ def upgrade():
     op.create_index(
         "ix_earned_period_rank",
         "earned_totals",
-        ["period", sa.text("points DESC"), "reached_at", "resident_id"],
+        ["period", sa.desc(sa.column("points")), "reached_at", "resident_id"],
     )
     op.create_index(
         "ix_users_opted_out",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from points.models.base import Base
@@ -20,15 +20,6 @@ class EarnedTotal(Base):
     __tablename__ = "earned_totals"
     __table_args__ = (
         UniqueConstraint("period", "resident_id"),
-        # In the city board's own order (points down, then who reached them first, then
-        # id): a top 50 reads 50 entries however many residents tie on the top score.
-        Index(
-            "ix_earned_period_rank",
-            "period",
-            text("points DESC"),
-            "reached_at",
-            "resident_id",
-        ),
         Index("ix_earned_period_village_rank", "period", "village_id", "points", "reached_at"),
         Index("ix_earned_period_household", "period", "household_id"),
         Index("ix_earned_period_town_rank", "period", "town_id", "points", "reached_at"),
@@ -44,6 +35,17 @@ class EarnedTotal(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     points: Mapped[int] = mapped_column(BigInteger, default=0)
     reached_at: Mapped[datetime]
+
+
+# In the city board's own order (points down, then who reached them first, then id): a top 50
+# reads 50 entries however many residents tie on the top score.
+Index(
+    "ix_earned_period_rank",
+    EarnedTotal.period,
+    EarnedTotal.points.desc(),
+    EarnedTotal.reached_at,
+    EarnedTotal.resident_id,
+)
 
 
 class Participation(Base):
