@@ -1,6 +1,6 @@
 """city size: verify's scrub of older accounts, residents' points held per village and month,
 indexes for counting a place's residents and
-leaving out those who left the leaderboard; the city board's index in its own order
+leaving out those who left the leaderboard; the boards' indexes in their own order
 
 The monthly ledger rollup gains `residents_net` (what residents of the village took in less
 what they gave out, posted): it is rebuilt from the transfers on the next dashboard read.
@@ -18,6 +18,7 @@ revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
+PLACES = ("town", "village", "grid")
 
 
 def upgrade():
@@ -39,6 +40,13 @@ def upgrade():
         "earned_totals",
         ["period", sa.desc(sa.column("points")), "reached_at", "resident_id"],
     )
+    for place in PLACES:
+        op.drop_index(f"ix_earned_period_{place}_rank", table_name="earned_totals")
+        op.create_index(
+            f"ix_earned_period_{place}_rank",
+            "earned_totals",
+            ["period", f"{place}_id", sa.desc(sa.column("points")), "reached_at", "resident_id"],
+        )
     op.create_index(
         "ix_users_opted_out",
         "users",
@@ -50,6 +58,13 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_users_opted_out", table_name="users")
+    for place in PLACES:
+        op.drop_index(f"ix_earned_period_{place}_rank", table_name="earned_totals")
+        op.create_index(
+            f"ix_earned_period_{place}_rank",
+            "earned_totals",
+            ["period", f"{place}_id", "points", "reached_at"],
+        )
     op.drop_index("ix_earned_period_rank", table_name="earned_totals")
     op.create_index("ix_earned_period_rank", "earned_totals", ["period", "points", "reached_at"])
     op.drop_index("ix_users_role_village_active", table_name="users")
