@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/city.py [--sizes 70000,700000] [--transfers-per-resident 3]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--skip export,backup]
 
 For each size it makes a fresh database of a city of 15 towns, 400 villages and 2,000 grids
 (bench/leaderboard.py's seed — a valid hash chain, the accounts' counters and the earned
@@ -56,6 +57,12 @@ def city_seed(raw, residents: int, transfers: int) -> float:
     board_bench.insert_rows = copy_rows
     began = time.perf_counter()
     board_bench.seed(raw, False, residents, transfers, random.Random(16))
+    # What autovacuum does to a live database after a bulk load: statistics, and the
+    # visibility map that index-only scans (dashboards, boards) rely on.
+    raw.commit()
+    raw.autocommit = True
+    raw.execute("VACUUM ANALYZE")
+    raw.autocommit = False
     return time.perf_counter() - began
 
 
@@ -116,16 +123,8 @@ def measure(url: str, folder: Path, size: int, args) -> dict:
         shown = ", ".join(f"{k} {v:.0f}" for k, v in figures["dashboards"].items())
         print(f"  dashboards: {shown} ms", flush=True)
 
-        # A year's ledger for the whole city, streamed to an XLSX file by a process of its
-        # own, so that its peak memory is the export's alone (this one holds the seed's).
-        export = subprocess.run(
-            [sys.executable, __file__, "--export-to", str(folder / "ledger.xlsx"), "--url", url],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        figures.update(json.loads(export.stdout.strip().splitlines()[-1]))
-        print(f"  export: {figures['export_s']:.0f} s, {figures['export_rows']:,} rows, "
-              f"{figures['export_mb']:.0f} MB file, process peak RSS "
-              f"{figures['export_peak_mb']:.0f} MB", flush=True)  # fmt: skip
+        if "export" not in args.skip:
+            export_ledger(url, folder, figures)
 
         began = time.perf_counter()
         full = ledger.verify(session, secret=SECRET, full=True)
@@ -164,6 +163,8 @@ def measure(url: str, folder: Path, size: int, args) -> dict:
         db.session.remove()
         db.engine.dispose()
 
+    if "backup" in args.skip:
+        return figures
     dump = folder / "city.dump"
     began = time.perf_counter()
     plain = url.replace("postgresql+psycopg://", "postgresql://")
@@ -185,6 +186,19 @@ def measure(url: str, folder: Path, size: int, args) -> dict:
     print(f"  backup {figures['backup_s']:.0f} s ({figures['backup_mb']:.0f} MB), "
           f"restore {figures['restore_s']:.0f} s", flush=True)  # fmt: skip
     return figures
+
+
+def export_ledger(url: str, folder: Path, figures: dict) -> None:
+    """A year's ledger for the whole city, streamed to an XLSX file by a process of its own,
+    so that its peak memory is the export's alone (the bench's process holds the seed's)."""
+    export = subprocess.run(
+        [sys.executable, __file__, "--export-to", str(folder / "ledger.xlsx"), "--url", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    figures.update(json.loads(export.stdout.strip().splitlines()[-1]))
+    print(f"  export: {figures['export_s']:.0f} s, {figures['export_rows']:,} rows, "
+          f"{figures['export_mb']:.0f} MB file, process peak RSS "
+          f"{figures['export_peak_mb']:.0f} MB", flush=True)  # fmt: skip
 
 
 def export_year(url: str, path: Path) -> dict:
@@ -219,8 +233,19 @@ def export_year(url: str, path: Path) -> dict:
         "export_s": time.perf_counter() - began,
         "export_rows": rows,
         "export_mb": path.stat().st_size / 1e6,
-        "export_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "export_peak_mb": peak_rss_mb(),
     }
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM). Not getrusage's ru_maxrss: on Linux
+    that survives fork + exec, so a child of the seeding process reported the parent's peak
+    (1,869 MB at 700k residents) rather than the export's."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> int:
@@ -233,6 +258,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="70000,700000")
     parser.add_argument("--transfers-per-resident", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument(
+        "--skip", default="", help="leave out some of: export,backup (e.g. to re-measure the rest)"
+    )
     args = parser.parse_args()
     if args.export_to:
         print(json.dumps(export_year(args.url, Path(args.export_to))))
@@ -260,9 +288,10 @@ def main() -> int:
     took = big["verify_incremental_s"]
     print(f"  incremental verify after 10,000 new transfers: {took:.2f} s "
           f"{'≤' if took <= 2 else '>'} 2 s — {'met' if took <= 2 else 'MISSED'}")  # fmt: skip
-    peak = big["export_peak_mb"]
-    verdict = "≤ 200 MB — met" if peak <= 200 else "> 200 MB — MISSED"
-    print(f"  year export ({big['export_rows']:,} rows) peak RSS {peak:.0f} MB {verdict}")
+    if "export_peak_mb" in big:
+        peak = big["export_peak_mb"]
+        verdict = "≤ 200 MB — met" if peak <= 200 else "> 200 MB — MISSED"
+        print(f"  year export ({big['export_rows']:,} rows) peak RSS {peak:.0f} MB {verdict}")
     return 0
 
 

@@ -5,7 +5,9 @@ sixty queries a page, each scanning a month of a city's ledger). Now a reader fi
 the transfers written since the mark — transfer ids commit in order (the chain head is held
 to the commit), so nothing is skipped — then reads a dozen rows per village. Issued is net:
 points out of the issuance account less deductions and reversals back into it; redeemed is
-what the redeemed sink took in; holds count once posted.
+what the redeemed sink took in; holds count once posted. The residents' net (posted points
+into their accounts less out of them) gives what they hold, per village, without a pass over
+every resident's account.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections import defaultdict
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from points.clock import local_time
 from points.db import write_transaction
@@ -49,44 +51,44 @@ def catch_up(session: Session) -> int:
             mark = 0
         else:
             mark = found.last_id
-        villages = {
-            row.id: (row.village_id, row.kind)
-            for row in session.execute(
-                select(Account.id, Account.village_id, Account.kind).where(
-                    Account.kind.in_(("issuance", "redeemed"))
-                )
-            )
-        }
-        sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+        sums: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         columns = Transfer.__table__.columns
+        debit, credit = aliased(Account), aliased(Account)
         # Read up to the newest transfer now visible: every lower id committed before it.
         upto = session.scalar(select(func.max(columns.id))) or 0
         rows = session.execute(
             select(
-                columns.id,
                 columns.created_at,
-                columns.debit_account_id,
-                columns.credit_account_id,
                 columns.amount,
+                debit.village_id.label("debit_village"),
+                debit.kind.label("debit_kind"),
+                credit.village_id.label("credit_village"),
+                credit.kind.label("credit_kind"),
             )
+            .join(debit, debit.id == columns.debit_account_id)
+            .join(credit, credit.id == columns.credit_account_id)
             .where(columns.id > mark, columns.id <= upto, columns.phase.in_(POSTED))
             .order_by(columns.id)
             .execution_options(yield_per=CHUNK)
         )
         for t in rows:
-            debit, credit = villages.get(t.debit_account_id), villages.get(t.credit_account_id)
-            if debit and debit[1] == "issuance":
-                sums[(debit[0], month_of(t.created_at))][0] += t.amount
-            if credit and credit[1] == "issuance":
-                sums[(credit[0], month_of(t.created_at))][0] -= t.amount
-            if credit and credit[1] == "redeemed":
-                sums[(credit[0], month_of(t.created_at))][1] += t.amount
+            month = month_of(t.created_at)
+            if t.debit_kind == "issuance":
+                sums[(t.debit_village, month)][0] += t.amount
+            elif t.debit_kind == "resident":
+                sums[(t.debit_village, month)][2] -= t.amount
+            if t.credit_kind == "issuance":
+                sums[(t.credit_village, month)][0] -= t.amount
+            elif t.credit_kind == "redeemed":
+                sums[(t.credit_village, month)][1] += t.amount
+            elif t.credit_kind == "resident":
+                sums[(t.credit_village, month)][2] += t.amount
         if sums:
             session.execute(
                 _add_month(session.get_bind().dialect.name),
                 [
-                    {"village_id": v, "month": m, "issued": i, "redeemed": r}
-                    for (v, m), (i, r) in sums.items()
+                    {"village_id": v, "month": m, "issued": i, "redeemed": r, "residents_net": n}
+                    for (v, m), (i, r, n) in sums.items()
                 ],
             )
         session.execute(update(marks).where(marks.c.name == MARK).values(last_id=upto))
@@ -101,6 +103,7 @@ def _add_month(dialect: str):
         set_={
             "issued": LedgerMonth.issued + statement.excluded.issued,
             "redeemed": LedgerMonth.redeemed + statement.excluded.redeemed,
+            "residents_net": LedgerMonth.residents_net + statement.excluded.residents_net,
         },
     )
 
@@ -117,3 +120,15 @@ def by_month(session: Session, place: Place, first: str, last: str) -> dict[str,
         .group_by(LedgerMonth.month)
     )
     return {month: (int(issued), int(redeemed)) for month, issued, redeemed in rows}
+
+
+def held_by_residents(session: Session, place: Place) -> int:
+    """The points residents of a place hold (posted), from the rollup: every transfer into a
+    resident's account less every one out of it, summed over the months (an account never
+    changes village, so this is their accounts' balances, without reading the accounts)."""
+    held = session.scalar(
+        select(func.coalesce(func.sum(LedgerMonth.residents_net), 0)).where(
+            in_place(LedgerMonth.village_id, place)
+        )
+    )
+    return int(held or 0)

@@ -19,6 +19,7 @@ from points.board.ranks import competition_ranks
 from points.board.scopes import Board
 from points.errors import N_, DomainError
 from points.models import EarnedTotal, Participation, Role, Town, User, Village
+from points.models.people import ROLES
 
 
 class VillagesScope(DomainError):
@@ -46,8 +47,13 @@ def _statements(in_town: bool) -> _Statements:
             func.count().label("n"),
             func.max(Participation.first_at).label("last_at"),
         )
-        .join(User, User.id == Participation.resident_id)
-        .where(Participation.period == bindparam("key"), User.role == Role.RESIDENT.value)
+        .where(
+            Participation.period == bindparam("key"),
+            # the few who are not residents, from the role index (not a join to every user)
+            Participation.resident_id.not_in(
+                select(User.id).where(User.role.in_([r for r in ROLES if r != Role.RESIDENT]))
+            ),
+        )
         .group_by(Participation.village_id)
     )
     earned = (
@@ -60,7 +66,10 @@ def _statements(in_town: bool) -> _Statements:
     )
     if in_town:
         town = bindparam("town")
-        people = people.where(User.town_id == town)
+        # by village, so that the count is read from the (role, village, active) index
+        people = people.where(
+            User.village_id.in_(select(Village.id).where(Village.town_id == town))
+        )
         taking_part = taking_part.where(Participation.town_id == town)
         earned = earned.where(EarnedTotal.town_id == town)
         villages = villages.where(Village.town_id == town)

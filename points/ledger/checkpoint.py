@@ -2,17 +2,18 @@
 
 The checkpoint names the last transfer verified and its hash, and keeps every account's
 counters as those transfers give them (accounts with all four at zero have no row). Its
-seal is an HMAC over the transfer, the hash, the number of kept rows and the sums of their
-counters, so a checkpoint changed by someone without the key is caught before it is used.
+seal is an HMAC over the transfer, the hash, the scrubs' places, the number of kept rows and
+the sums of their counters, so a checkpoint changed by someone without the key is caught
+before it is used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import BigInteger, any_, bindparam, delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,11 +31,23 @@ class Checkpoint:
     last_id: int
     hash: str
     scrubbed_to: int
+    accounts_scrubbed_to: int = 0
+    accounts: int = 0  # kept rows …
+    sums: tuple[int, ...] = (0, 0, 0, 0)  # … and the sums of their four counters
+    seal: str = ""
 
 
-def _seal(secret: str, last_id: int, head_hash: str, scrubbed: int, rows: int, sums: str) -> str:
-    message = f"{last_id}|{head_hash}|{scrubbed}|{rows}|{sums}".encode()
-    return hmac.new(secret.encode(), _SALT + message, hashlib.sha256).hexdigest()
+def _seal(
+    secret: str, last_id: int, head_hash: str, scrubbed: int, rows: int, sums: str, accounts: int
+) -> str:
+    message = f"{last_id}|{head_hash}|{scrubbed}|{rows}|{sums}"
+    if accounts:  # a checkpoint stored before the accounts' scrub keeps its seal
+        message += f"|{accounts}"
+    return hmac.new(secret.encode(), _SALT + message.encode(), hashlib.sha256).hexdigest()
+
+
+def _joined(sums: tuple[int, ...]) -> str:
+    return ",".join(str(int(x)) for x in sums)
 
 
 def _kept_totals(session: Session) -> tuple[int, str]:
@@ -42,20 +55,22 @@ def _kept_totals(session: Session) -> tuple[int, str]:
     row = session.execute(
         select(func.count(), *(func.coalesce(func.sum(_kept.c[c]), 0) for c in COUNTERS))
     ).one()
-    return int(row[0]), ",".join(str(int(x)) for x in row[1:])
+    return int(row[0]), _joined(row[1:])
 
 
 def load(session: Session, secret: str) -> tuple[Checkpoint | None, str | None]:
     """The stored checkpoint if its seal holds and the chain still ends in it there.
 
     Returns (None, None) when there is none, (None, problem) when it can't be trusted —
-    the caller then verifies from the genesis and reports the problem.
+    the caller then verifies from the genesis and reports the problem. Its one read of the
+    whole kept table is a single aggregate over a narrow table (the seal's sums).
     """
     row = session.execute(
         select(
             LedgerCheckpoint.last_id,
             LedgerCheckpoint.hash,
             LedgerCheckpoint.scrubbed_to,
+            LedgerCheckpoint.accounts_scrubbed_to,
             LedgerCheckpoint.accounts,
             LedgerCheckpoint.sums,
             LedgerCheckpoint.seal,
@@ -64,7 +79,9 @@ def load(session: Session, secret: str) -> tuple[Checkpoint | None, str | None]:
     if row is None:
         return None, None
     rows, sums = _kept_totals(session)
-    expected = _seal(secret, row.last_id, row.hash, row.scrubbed_to, rows, sums)
+    expected = _seal(
+        secret, row.last_id, row.hash, row.scrubbed_to, rows, sums, row.accounts_scrubbed_to
+    )
     if (rows, sums) != (row.accounts, row.sums) or not hmac.compare_digest(expected, row.seal):
         return None, "checkpoint: its seal does not match its contents (altered)"
     if row.last_id:
@@ -79,45 +96,114 @@ def load(session: Session, secret: str) -> tuple[Checkpoint | None, str | None]:
                 f"checkpoint: transfer {row.last_id} no longer carries the checkpoint's hash "
                 "(the chain before it was changed)"
             )
-    return Checkpoint(row.last_id, row.hash, row.scrubbed_to), None
+    return (
+        Checkpoint(
+            row.last_id,
+            row.hash,
+            row.scrubbed_to,
+            row.accounts_scrubbed_to,
+            rows,
+            tuple(int(x) for x in sums.split(",")),
+            row.seal,
+        ),
+        None,
+    )
+
+
+_HAVE = [Account.__table__.c[c] for c in COUNTERS]
+_BASE = [func.coalesce(_kept.c[c], 0) for c in COUNTERS]
+_BESIDE_KEPT = (
+    select(Account.id, Account.kind, *_HAVE, *_BASE)
+    .select_from(Account)
+    .outerjoin(_kept, _kept.c.account_id == Account.id)
+)
+_TOUCHED = _BESIDE_KEPT.where(Account.id.in_(bindparam("ids", expanding=True)))
+# PostgreSQL: the ids as one array parameter, in one statement (no list of 5,000 binds).
+_TOUCHED_PG = _BESIDE_KEPT.where(
+    Account.id == any_(bindparam("ids", type_=postgresql.ARRAY(BigInteger)))
+)
+# … and the new movements added to the kept rows in one statement, saying which rows it made.
+_ADD_TO_KEPT_PG = text(
+    f"INSERT INTO {_kept.name} (account_id, {', '.join(COUNTERS)}) "
+    "SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:c0 AS bigint[]), "
+    "CAST(:c1 AS bigint[]), CAST(:c2 AS bigint[]), CAST(:c3 AS bigint[])) "
+    "ON CONFLICT (account_id) DO UPDATE SET "
+    + ", ".join(f"{c} = {_kept.name}.{c} + excluded.{c}" for c in COUNTERS)
+    + " RETURNING (xmax = 0) AS made"
+)
+_WINDOW = (
+    _BESIDE_KEPT.where(Account.id > bindparam("after"))
+    .order_by(Account.id)
+    .limit(bindparam("window"))
+)
+_KEPT_OF = select(_kept.c.account_id).where(
+    _kept.c.account_id.in_(bindparam("ids", expanding=True))
+)
+ID_CHUNK = 5000
+
+
+@dataclass
+class AccountsChecked:
+    """What comparing accounts with the checkpoint found."""
+
+    problems: list[str] = field(default_factory=list)
+    scrubbed_to: int = 0
+
+
+def _compare(row, moved: list[int], since: str, found: AccountsChecked) -> None:
+    stored, kept = list(row[2:6]), list(row[6:10])
+    want = [k + m for k, m in zip(kept, moved, strict=True)]
+    if stored != want:
+        found.problems.append(
+            f"account {row.id}: stored {stored} but {since} give {want} "
+            "(debits/credits posted, debits/credits pending)"
+        )
+    elif row.kind == "resident" and stored[1] - stored[0] - stored[2] < 0:
+        found.problems.append(
+            f"account {row.id}: available {stored[1] - stored[0] - stored[2]} < 0"
+        )
 
 
 def compare_accounts(
-    session: Session, start: Checkpoint, deltas: dict[int, list[int]]
-) -> list[str]:
-    """Every account = its counters at the checkpoint + what the new transfers moved.
+    session: Session, start: Checkpoint, deltas: dict[int, list[int]], window: int
+) -> AccountsChecked:
+    """The accounts the new transfers moved = their counters at the checkpoint + what moved,
+    read by id (time proportional to what is new); then the next `window` accounts in id
+    order from where the last run's scrub stopped (wrapping round) = their counters at the
+    checkpoint, so an account changed behind the ledger's back without a transfer is caught
+    on its turn. No resident of those may have less than nothing available.
 
-    One query finds the accounts whose counters differ from the checkpoint's; each must be
-    one the new transfers touched, by exactly that much, and each touched account must
-    differ by what they moved.
+    The balances still sum to zero: the kept counters did (their sums, sealed, are checked
+    here), every transfer moves as much out as in, and every account is kept + moved.
     """
-    base = [func.coalesce(_kept.c[c], 0) for c in COUNTERS]
-    have = [Account.__table__.c[c] for c in COUNTERS]
-    changed = {
-        row[0]: (list(row[1:5]), list(row[5:9]))
-        for row in session.execute(
-            select(Account.id, *have, *base)
-            .select_from(Account)
-            .outerjoin(_kept, _kept.c.account_id == Account.id)
-            .where(or_(*(h != b for h, b in zip(have, base, strict=True))))
-        )
-    }
-    problems = []
-    for account_id, (stored, kept) in sorted(changed.items()):
-        moved = deltas.get(account_id, [0, 0, 0, 0])
-        want = [k + m for k, m in zip(kept, moved, strict=True)]
-        if stored != want:
-            problems.append(
-                f"account {account_id}: stored {stored} but the checkpoint and the transfers "
-                f"since give {want} (debits/credits posted, debits/credits pending)"
-            )
-    for account_id, moved in sorted(deltas.items()):
-        if account_id not in changed and any(moved):
-            problems.append(
-                f"account {account_id}: unchanged since the checkpoint, but the transfers "
-                f"since move {moved}"
-            )
-    return problems
+    found = AccountsChecked()
+    touched = sorted(deltas)
+    seen: set[int] = set()
+    if session.get_bind().dialect.name == "postgresql":
+        parts = [(_TOUCHED_PG, touched)] if touched else []
+    else:
+        parts = [
+            (_TOUCHED, touched[first : first + ID_CHUNK])
+            for first in range(0, len(touched), ID_CHUNK)
+        ]
+    for statement, ids in parts:
+        for row in session.execute(statement, {"ids": ids}):
+            seen.add(row.id)
+            _compare(row, deltas[row.id], "the checkpoint and the transfers since", found)
+    for account_id in touched:
+        if account_id not in seen:
+            found.problems.append(f"account {account_id}: moved by a transfer, but missing")
+    rows = session.execute(_WINDOW, {"after": start.accounts_scrubbed_to, "window": window}).all()
+    if not rows and start.accounts_scrubbed_to:  # past the last account: round again
+        rows = session.execute(_WINDOW, {"after": 0, "window": window}).all()
+    for row in rows:
+        if row.id not in deltas:
+            _compare(row, [0, 0, 0, 0], "the checkpoint's counters", found)
+    found.scrubbed_to = rows[-1].id if rows else 0
+    kept_balance = start.sums[1] - start.sums[0]
+    if kept_balance != 0:
+        found.problems.append(f"balances sum to {kept_balance} at the checkpoint, not 0")
+    return found
 
 
 def store(
@@ -128,44 +214,87 @@ def store(
     start: Checkpoint | None,
     deltas: dict[int, list[int]],
     scrubbed_to: int = 0,
-) -> None:
+    accounts: AccountsChecked | None = None,
+) -> bool:
     """Seal a new checkpoint at `last_id`: from the genesis (`start` None) `deltas` are the
-    counters themselves; from a checkpoint they are added to the kept rows they touch."""
+    counters themselves; from a checkpoint they are added to the kept rows they touch, and
+    the seal's count and sums follow from the old ones (no pass over the kept table).
+
+    Going on from a checkpoint, it stores only if the checkpoint is still the one the run
+    started from (it is locked first): two runs at once never add the same movements twice.
+    Returns whether it stored.
+    """
     from points.db import write_transaction
 
+    table = LedgerCheckpoint.__table__
+    rows = [
+        {"account_id": account_id, **dict(zip(COUNTERS, moved, strict=True))}
+        for account_id, moved in deltas.items()
+        if any(moved)
+    ]
     with write_transaction(session):
+        current = session.execute(
+            select(table.c.seal).where(table.c.id == CHECKPOINT_ID).with_for_update()
+        ).first()
         if start is None:
             session.execute(delete(_kept))
-            rows = [
-                {"account_id": account_id, **dict(zip(COUNTERS, moved, strict=True))}
-                for account_id, moved in deltas.items()
-                if any(moved)
-            ]
-            for first in range(0, len(rows), 5000):
-                session.execute(insert(_kept), rows[first : first + 5000])
+            postgres = session.get_bind().dialect.name == "postgresql"
+            size = 50_000 if postgres else 5000
+            for first in range(0, len(rows), size):
+                part = rows[first : first + size]
+                if postgres:
+                    session.execute(_ADD_TO_KEPT_PG, _as_arrays(part)).all()
+                else:
+                    session.execute(insert(_kept), part)
+            count, sums = _kept_totals(session)
+            accounts_scrubbed_to = 0
         else:
-            rows = [
-                {"account_id": account_id, **dict(zip(COUNTERS, moved, strict=True))}
-                for account_id, moved in deltas.items()
-                if any(moved)
-            ]
-            if rows:
-                session.execute(_add_to_kept(session.get_bind().dialect.name), rows)
-        count, sums = _kept_totals(session)
+            if current is None or current.seal != start.seal:
+                return False  # another run stored a checkpoint meanwhile
+            touched = [row["account_id"] for row in rows]
+            if not rows:
+                made = 0
+            elif session.get_bind().dialect.name == "postgresql":
+                made = sum(
+                    1 for (new,) in session.execute(_ADD_TO_KEPT_PG, _as_arrays(rows)) if new
+                )
+            else:
+                kept = {
+                    account_id
+                    for first in range(0, len(touched), ID_CHUNK)
+                    for account_id in session.scalars(
+                        _KEPT_OF, {"ids": touched[first : first + ID_CHUNK]}
+                    )
+                }
+                session.execute(_add_to_kept("sqlite"), rows)
+                made = sum(1 for account_id in touched if account_id not in kept)
+            count = start.accounts + made
+            added = [sum(moved[i] for moved in deltas.values()) for i in range(len(COUNTERS))]
+            sums = _joined(tuple(s + a for s, a in zip(start.sums, added, strict=True)))
+            accounts_scrubbed_to = accounts.scrubbed_to if accounts else 0
         values = {
             "last_id": last_id,
             "hash": head_hash,
             "scrubbed_to": scrubbed_to,
+            "accounts_scrubbed_to": accounts_scrubbed_to,
             "accounts": count,
             "sums": sums,
-            "seal": _seal(secret, last_id, head_hash, scrubbed_to, count, sums),
+            "seal": _seal(
+                secret, last_id, head_hash, scrubbed_to, count, sums, accounts_scrubbed_to
+            ),
             "created_at": utcnow(),
         }
-        table = LedgerCheckpoint.__table__
-        if session.scalar(select(table.c.id).where(table.c.id == CHECKPOINT_ID)) is None:
+        if current is None:
             session.execute(insert(table).values(id=CHECKPOINT_ID, **values))
         else:
             session.execute(table.update().where(table.c.id == CHECKPOINT_ID).values(**values))
+    return True
+
+
+def _as_arrays(rows: list[dict]) -> dict[str, list[int]]:
+    """Kept rows as the column arrays _ADD_TO_KEPT_PG unnests."""
+    arrays = {f"c{i}": [row[c] for row in rows] for i, c in enumerate(COUNTERS)}
+    return {"ids": [row["account_id"] for row in rows], **arrays}
 
 
 def _add_to_kept(dialect: str):

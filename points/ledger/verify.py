@@ -3,17 +3,18 @@
 `verify(session)` reads every transfer (the full check). `verify(session, secret=…)` goes on
 from the sealed checkpoint the last clean run stored (points/ledger/checkpoint.py): it
 re-hashes only the transfers after it, adds their movements to the counters the checkpoint
-kept, and compares every account with that in one query — so its time grows with what is
-new, not with the ledger. Either run, when clean and given the secret, stores a new
-checkpoint at the head it reached.
+kept and compares the accounts they moved with that, read by id — so its time grows with
+what is new, not with the ledger or the city. Either run, when clean and given the secret,
+stores a new checkpoint at the head it reached.
 
 The transfers before the checkpoint were verified when it was stored, and the database
 refuses changes to transfers (a trigger). Behind the trigger's back: a rewritten chain no
 longer ends in the checkpoint's hash; an account changed no longer matches the checkpoint's
 counters plus what is new; a changed checkpoint no longer matches its seal; and a row edited
-in place is caught by the scrub — each incremental run also re-hashes the next window of
-older transfers (at least 10,000, or as many as are new), so successive runs re-read the
-whole history in turn. `--full` re-reads everything at once.
+in place is caught by the scrubs — each incremental run also re-hashes the next window of
+older transfers and compares the next window of accounts with their kept counters (each at
+least 10,000, or as many as are new), so successive runs re-read the whole history and every
+account in turn. `--full` re-reads everything at once.
 """
 
 from __future__ import annotations
@@ -152,14 +153,16 @@ def verify(
     walk.run()
     problems += walk.problems
     scrubbed_to = walk.expected_id  # a run from the genesis has read everything
+    accounts = None
     if start is None:
         problems += _accounts_from_genesis(session, walk.deltas)
+        problems += _totals(session)
     else:
-        problems += checkpoints.compare_accounts(session, start, walk.deltas)
         window = max(scrub_window, walk.expected_id - start_id)
+        accounts = checkpoints.compare_accounts(session, start, walk.deltas, window)
+        problems += accounts.problems
         scrubbed_to, scrubbed = checkpoints.scrub(session, start, window)
         problems += scrubbed
-    problems += _totals(session)
     count, head_hash = head(session)
     if count != walk.expected_id or head_hash != walk.prev:
         problems.append(
@@ -180,7 +183,7 @@ def verify(
             # foreign-key checks whenever the live ledger moved one of them meanwhile.
             session.rollback()
         checkpoints.store(
-            session, secret, walk.expected_id, walk.prev, start, walk.deltas, scrubbed_to
+            session, secret, walk.expected_id, walk.prev, start, walk.deltas, scrubbed_to, accounts
         )
     return result
 

@@ -116,7 +116,7 @@ class LedgerCheckpoint(Base):
     """Where the last clean verification ended, sealed: `verify` goes on from here.
 
     One row (id 1). `seal` is an HMAC, under the app's secret key, of the transfer it ends
-    at, that transfer's hash, the scrub's place and the sums of the counters kept in
+    at, that transfer's hash, the scrubs' places and the sums of the counters kept in
     ledger_checkpoint_balances, so changing the checkpoint without the key is caught.
     """
 
@@ -126,6 +126,8 @@ class LedgerCheckpoint(Base):
     last_id: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
     scrubbed_to: Mapped[int] = mapped_column(BigInteger)  # the scrub's place in older transfers
+    # … and in the accounts (an incremental run compares a window of them with their kept rows)
+    accounts_scrubbed_to: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     accounts: Mapped[int] = mapped_column(BigInteger)
     sums: Mapped[str] = mapped_column(String(200))
     seal: Mapped[str] = mapped_column(String(64))
@@ -155,6 +157,9 @@ class LedgerMonth(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11", Asia/Shanghai
     issued: Mapped[int] = mapped_column(BigInteger, default=0)
     redeemed: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Posted points residents of the village took in less what they gave out: summed over
+    # every month, what they hold (the dashboards' "outstanding", without reading accounts).
+    residents_net: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class RollupMark(Base):

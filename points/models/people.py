@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from points.models.base import Base, one_of, utcnow
@@ -51,6 +60,15 @@ class User(Base):
             f" or (role not in ('{Role.CITY_ADMIN}', '{Role.TOWN_ADMIN}')"
             " and town_id is not null and village_id is not null)",
             name="place",
+        ),
+        # A place's residents counted from the index alone (dashboards, the villages' board).
+        Index("ix_users_role_village_active", "role", "village_id", "active"),
+        # The few who left the leaderboard, read as a set the boards leave out.
+        Index(
+            "ix_users_opted_out",
+            "id",
+            postgresql_where=text("leaderboard_opt_out"),
+            sqlite_where=text("leaderboard_opt_out"),
         ),
     )
 

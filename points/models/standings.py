@@ -20,11 +20,7 @@ class EarnedTotal(Base):
     __tablename__ = "earned_totals"
     __table_args__ = (
         UniqueConstraint("period", "resident_id"),
-        Index("ix_earned_period_rank", "period", "points", "reached_at"),
-        Index("ix_earned_period_village_rank", "period", "village_id", "points", "reached_at"),
         Index("ix_earned_period_household", "period", "household_id"),
-        Index("ix_earned_period_town_rank", "period", "town_id", "points", "reached_at"),
-        Index("ix_earned_period_grid_rank", "period", "grid_id", "points", "reached_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +32,27 @@ class EarnedTotal(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     points: Mapped[int] = mapped_column(BigInteger, default=0)
     reached_at: Mapped[datetime]
+
+
+# Each scope's ranking index in the board's own order (points down, then who reached them
+# first, then id): a top 50 reads 50 entries however many residents tie on the top score
+# (points come in few distinct values, so the tied group grows with the place).
+Index(
+    "ix_earned_period_rank",
+    EarnedTotal.period,
+    EarnedTotal.points.desc(),
+    EarnedTotal.reached_at,
+    EarnedTotal.resident_id,
+)
+for _place in ("town", "village", "grid"):
+    Index(
+        f"ix_earned_period_{_place}_rank",
+        EarnedTotal.period,
+        getattr(EarnedTotal, f"{_place}_id"),
+        EarnedTotal.points.desc(),
+        EarnedTotal.reached_at,
+        EarnedTotal.resident_id,
+    )
 
 
 class Participation(Base):

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from points import ledger
 from points.db import drop_ledger_guards, install_ledger_guards, write_transaction
 from points.extensions import db
-from points.models import Transfer
+from points.models import Account, Transfer
 
 SECRET = "test-secret"  # the tests' SECRET_KEY: the seal's key
 
@@ -141,3 +141,84 @@ def test_the_command_verifies_from_the_checkpoint_or_in_full(runner, session, ch
     assert said.exit_code == 0 and "0 checked since transfer 3" in said.output
     said = runner.invoke(args=["verify-ledger", "--full"])
     assert said.exit_code == 0 and "3 checked since transfer 0" in said.output
+
+
+def test_an_untouched_account_changed_is_caught_when_the_accounts_scrub_reaches_it(
+    session, town, give, checkpointed
+):
+    accounts = sorted(a.id for a in session.query(Account).filter(Account.kind == "resident"))
+    target = accounts[-1]
+    edit(session, f"UPDATE accounts SET debits_posted = debits_posted + 1 WHERE id = {target}")
+    runs = []
+    for _ in range(40):  # one account a run: every account's turn comes round
+        runs.append(verify_again(session, scrub_window=1))
+        if not runs[-1].ok:
+            break
+    assert any(
+        p.startswith(f"account {target}: stored") and "the checkpoint's counters give" in p
+        for p in runs[-1].problems
+    )
+    assert len(runs) > 1  # the first window did not reach it: it was caught on its turn
+
+
+def test_an_account_moved_by_new_transfers_is_compared_with_what_they_moved(
+    session, town, give, checkpointed
+):
+    give(town.resident_a, 5)
+    session.commit()
+    account = ledger.resident_account(session, town.resident_a.id).id
+    edit(session, f"UPDATE accounts SET credits_posted = credits_posted + 1 WHERE id = {account}")
+    problems = verify_again(session, scrub_window=1).problems
+    assert any(
+        p.startswith(f"account {account}: stored") and "the transfers since give" in p
+        for p in problems
+    )
+
+
+def test_two_runs_from_the_same_checkpoint_store_only_one_of_them(
+    session, town, give, checkpointed
+):
+    from points.ledger import checkpoint
+
+    give(town.resident_a, 5)
+    session.commit()
+    start, problem = checkpoint.load(session, SECRET)
+    session.rollback()
+    assert problem is None
+    moved = {ledger.resident_account(session, town.resident_a.id).id: [0, 5, 0, 0]}
+    issuance = ledger.village_account(session, town.resident_a.village_id, "issuance").id
+    moved[issuance] = [5, 0, 0, 0]
+    session.rollback()
+    last, head_hash = ledger.head(session)
+    session.rollback()
+    assert checkpoint.store(session, SECRET, last, head_hash, start, moved, 1)
+    assert not checkpoint.store(session, SECRET, last, head_hash, start, moved, 1)
+    result = verify_again(session)  # the movements were added to the kept counters once
+    assert result.ok, result.problems
+
+
+def test_the_kept_counters_equal_a_recomputation_from_the_transfers_after_incremental_runs(
+    session, town, give, checkpointed
+):
+    from points.models import LedgerCheckpointBalance
+
+    for amount in (5, 6, 7):
+        give(town.resident_a, amount)
+        give(town.resident_b, amount)
+        assert verify_again(session, scrub_window=2).ok
+    kept = {
+        row.account_id: [
+            row.debits_posted,
+            row.credits_posted,
+            row.debits_pending,
+            row.credits_pending,
+        ]
+        for row in session.query(LedgerCheckpointBalance)
+    }
+    stored = {
+        a.id: [a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending]
+        for a in session.query(Account)
+        if any((a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending))
+    }
+    assert kept == stored
+    assert verify_again(session, full=True).ok
