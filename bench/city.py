@@ -48,6 +48,35 @@ def copy_rows(cursor, sqlite: bool, table: str, columns: list[str], rows: list[t
             copy.write_row(row)
 
 
+# The rows a households' or villages' board has to add up: every resident's earned total of
+# the month in its scope (a household's or a village's total is a sum over its members).
+SUMMED = {
+    "households, town": "AND town_id = 1 AND household_id IS NOT NULL",
+    "households, city": "AND household_id IS NOT NULL",
+    "villages, town": "AND town_id = 1",
+    "villages, city": "",
+}
+
+
+def rows_summed(app) -> dict[str, int]:
+    from sqlalchemy import text
+
+    from points.clock import period_keys
+    from points.extensions import db
+    from points.models import utcnow
+
+    month = period_keys(utcnow())[2]
+    with app.app_context():
+        found = {
+            label: db.session.scalar(
+                text(f"SELECT count(*) FROM earned_totals WHERE period = :p {where}"), {"p": month}
+            )
+            for label, where in SUMMED.items()
+        }
+        db.session.remove()
+    return found
+
+
 def city_seed(raw, residents: int, transfers: int) -> float:
     board_bench.TOWNS = TOWNS
     board_bench.VILLAGES = VILLAGES
@@ -109,6 +138,9 @@ def measure(url: str, folder: Path, size: int, args) -> dict:
         figures["boards"][label] = p50_of(lambda p=path: client.get(p), args.repeats)
     print("  leaderboards: " + ", ".join(
         f"{k} {v:.1f}" for k, v in figures["boards"].items()) + " ms", flush=True)  # fmt: skip
+    figures["summed"] = rows_summed(app)
+    print("  rows a board of households or villages sums (the month's earned totals): "
+          + ", ".join(f"{k} {v:,}" for k, v in figures["summed"].items()), flush=True)  # fmt: skip
 
     with app.app_context():
         session = db.session
@@ -279,9 +311,16 @@ def main() -> int:
     print("\ntargets (issue #16):")
     for label, at_big in big["boards"].items():
         ratio = at_big / small["boards"][label]
+        why = ""
+        if ratio > 1.5 and label in SUMMED:
+            rows = (small["summed"][label], big["summed"][label])
+            why = (
+                f" (it sums {rows[0]:,} → {rows[1]:,} members' rows, "
+                f"×{rows[1] / max(1, rows[0]):.1f}: it needs a rollup per household/village)"
+            )
         print(f"  leaderboard {label}: p50 {small['boards'][label]:.1f} → {at_big:.1f} ms, "
               f"×{ratio:.2f} {'≤' if ratio <= 1.5 else '>'} 1.5 — "
-              f"{'met' if ratio <= 1.5 else 'MISSED'}")  # fmt: skip
+              f"{'met' if ratio <= 1.5 else 'MISSED'}{why}")  # fmt: skip
     for label, took in big["dashboards"].items():
         print(f"  {label} dashboard p50 {took:.0f} ms {'≤' if took <= 200 else '>'} 200 ms — "
               f"{'met' if took <= 200 else 'MISSED'}")  # fmt: skip
