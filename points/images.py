@@ -102,23 +102,31 @@ def _reencode(data: bytes, max_pixels: int, max_side: int, quality: int) -> byte
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_pid: int | None = None
+_pool_tasks = 0
 _places = threading.BoundedSemaphore(WAITING)
 
 
 def _executor() -> ProcessPoolExecutor:
-    """This process's pool (a gunicorn worker forked after import makes its own)."""
+    """This process's pool (a gunicorn worker forked after import makes its own), replaced
+    after CHILD_TASKS pictures. Not `max_tasks_per_child`: on Python 3.11 a child leaving
+    after its last task is now and then taken for one that died (BrokenProcessPool), and a
+    good picture was refused; here the old pool finishes what it has and shuts down."""
     import os
 
-    global _pool, _pool_pid
+    global _pool, _pool_pid, _pool_tasks
     with _lock:
+        if _pool is not None and _pool_pid == os.getpid() and _pool_tasks >= CHILD_TASKS:
+            _pool.shutdown(wait=False)
+            _pool = None
         if _pool is None or _pool_pid != os.getpid():
             _pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_limit_child,
-                max_tasks_per_child=CHILD_TASKS,
             )
             _pool_pid = os.getpid()
+            _pool_tasks = 0
+        _pool_tasks += 1
         return _pool
 
 
@@ -144,16 +152,20 @@ def reencode(data: bytes, *, max_pixels: int, max_side: int, quality: int = 80) 
     if not _places.acquire(timeout=WAIT_SECONDS):
         raise PicturesBusy()
     try:
-        pool = _executor()
-        future = pool.submit(_reencode, data, max_pixels, max_side, quality)
-        try:
-            result = future.result(timeout=DECODE_SECONDS)
-        except BrokenProcessPool:  # the child died: out of its memory, or killed
-            _discard(pool)
-            raise NotAPicture() from None
-        except FutureTimeout:
-            _discard(pool)
-            raise NotAPicture() from None
+        for attempt in (1, 2):
+            pool = _executor()
+            try:
+                result = pool.submit(_reencode, data, max_pixels, max_side, quality).result(
+                    timeout=DECODE_SECONDS
+                )
+                break
+            except BrokenProcessPool:  # the child died: out of its memory, or killed
+                _discard(pool)
+                if attempt == 2:  # in a fresh child too: it is this picture
+                    raise NotAPicture() from None
+            except FutureTimeout:
+                _discard(pool)
+                raise NotAPicture() from None
     finally:
         _places.release()
     if result is None:

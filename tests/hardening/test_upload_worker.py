@@ -109,3 +109,14 @@ def test_pages_keep_answering_while_uploads_decode(client, auth, town):
     assert answer.status_code in (200, 201), answer.get_json()
     for stored in set(folder.iterdir()) - before:  # the instance folder is shared by tests
         stored.unlink()
+
+
+def test_every_picture_is_decoded_when_the_child_is_replaced_after_its_share(monkeypatch):
+    # The pool is replaced by hand after CHILD_TASKS pictures (Python 3.11's max_tasks_per_child
+    # can break or hang a pool when its child leaves: cpython #115634).
+    monkeypatch.setattr(images, "CHILD_TASKS", 2)
+    children = set()
+    for _ in range(7):
+        assert images.reencode(jpeg(64), max_pixels=25_000_000, max_side=64)
+        children.update(images.child_pids())
+    assert len(children) >= 3  # a fresh child after every two pictures
