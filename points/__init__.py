@@ -26,15 +26,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from points import api, auth, cli, db, http_errors, http_input, http_protection, i18n, web
+    from points import api, auth, cli, db, i18n, web
     from points.extensions import csrf, limiter, migrate
     from points.extensions import db as sqla
     from points.people import passwords
+    from points.web.edge import boundary, protection
+    from points.web.edge import errors as edge_errors
 
     if app.config.get("PASSWORD_HASH_METHOD"):
         passwords.configure(app.config["PASSWORD_HASH_METHOD"])
     db.WRITER_WAIT = app.config["SQLITE_WRITE_WAIT"]  # one app per process
-    http_input.init_url_map(app)
+    boundary.init_url_map(app)
     sqla.init_app(app)
     migrate.init_app(app, sqla, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -43,8 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     api.init_app(app)
     web.init_app(app)
-    http_errors.init_app(app)
-    http_input.init_app(app)
-    http_protection.init_app(app)
+    edge_errors.init_app(app)
+    boundary.init_app(app)
+    protection.init_app(app)
     cli.init_app(app)
     return app

@@ -10,10 +10,10 @@ from flask import Flask, request
 from flask_login import current_user
 from flask_smorest import Api
 
-from points import http_input  # noqa: F401  (its parser, before the blueprints are imported)
 from points.auth import bearer_request
 from points.extensions import csrf
-from points.http_errors import handle_http_exception
+from points.web.edge import boundary  # noqa: F401  (its parser, before the blueprints are imported)
+from points.web.edge.errors import handle_http_exception
 
 # Each module here exposes `blp`; a feature adds its module to this list.
 BLUEPRINT_MODULES = [

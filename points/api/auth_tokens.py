@@ -8,9 +8,9 @@ from flask_smorest import Blueprint, abort
 from points.api.common import UtcDateTime
 from points.auth import issue_token
 from points.extensions import db
-from points.http_guards import login_per_ip, login_rule
 from points.i18n import translate
 from points.people import attempts
+from points.web.edge.guards import login_per_ip, login_rule
 
 blp = Blueprint("api_auth", __name__, description="Log in for a bearer token")
 

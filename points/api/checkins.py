@@ -15,9 +15,14 @@ from points.auth import login_required, require
 from points.checkin import CheckinResult, offline
 from points.errors import InvalidInput
 from points.extensions import db
-from points.http_scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.people.cards import card_holder, card_token
 from points.qr import qr_svg
+from points.web.edge.scanning import (
+    failed_scans_per_ip,
+    failed_scans_per_user,
+    rotate_default,
+    secret,
+)
 
 blp = Blueprint("api_checkins", __name__, description="Check-ins: one award per resident per event")
 

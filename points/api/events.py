@@ -15,9 +15,9 @@ from points.auth import require
 from points.checkin import events
 from points.checkin.events import EventForm
 from points.extensions import db
-from points.http_scanning import shown_code
 from points.models import EventCategory
 from points.qr import qr_svg
+from points.web.edge.scanning import shown_code
 
 blp = Blueprint("api_events", __name__, description="Events and their check-in QR codes")
 

@@ -10,9 +10,9 @@ from flask_smorest import Blueprint
 from points.auth import login_required
 from points.extensions import db
 from points.households import items, score
-from points.http_scanning import base_url
 from points.places import settings
 from points.statements import issue, pdf
+from points.web.edge.scanning import base_url
 
 blp = Blueprint("api_households", __name__, description="Households (户) and 积分贷 statements")
 

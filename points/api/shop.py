@@ -12,11 +12,11 @@ from points.api.common import UtcDateTime, idempotent
 from points.auth import login_required, require
 from points.errors import N_, DomainError, InvalidInput, NotFound
 from points.extensions import db
-from points.http_guards import voucher_guesses
 from points.models.shop import REDEMPTION_STATUSES
 from points.people import notices
 from points.qr import qr_svg
 from points.shop import catalogue, redemption
+from points.web.edge.guards import voucher_guesses
 
 blp = Blueprint("api_shop", __name__, description="The points supermarket (积分超市)")
 

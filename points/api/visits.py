@@ -13,8 +13,8 @@ from points import policy, visits
 from points.auth import require
 from points.errors import InvalidInput
 from points.extensions import db
-from points.http_scanning import secret
 from points.visits import doors
+from points.web.edge.scanning import secret
 
 blp = Blueprint("api_visits", __name__, description="Home visits (平安家访 · 民情日记)")
 

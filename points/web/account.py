@@ -10,10 +10,10 @@ from points.auth import end_sessions
 from points.board import standing
 from points.errors import UnknownAccount
 from points.extensions import db
-from points.http_guards import login_per_ip, login_rule
-from points.http_input import safe_next
 from points.i18n import translate
 from points.people import attempts, notices
+from points.web.edge.boundary import safe_next
+from points.web.edge.guards import login_per_ip, login_rule
 from points.year import settlement
 
 bp = Blueprint("auth", __name__)

@@ -18,13 +18,13 @@ from points import policy, rules
 from points.auth import require
 from points.errors import N_, REFUSALS, DomainError
 from points.extensions import db
-from points.http_errors import status_for
 from points.i18n import translate
 from points.ledger import resident_account
 from points.people import acting
 from points.people.search import search_people
 from points.shop import catalogue
 from points.web import nav
+from points.web.edge.errors import status_for
 
 bp = Blueprint("acting", __name__, url_prefix="/act")
 nav.add("acting.index", N_("代办"), "staff", 55)

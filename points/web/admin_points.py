@@ -11,12 +11,12 @@ from points.admin import audit as audit_log
 from points.auth import require
 from points.errors import N_, REFUSALS, DomainError, Msgid, NotFound
 from points.extensions import db
-from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Account, Transfer, User
 from points.people import person_for
 from points.people.search import search_people
 from points.web.admin_common import chosen_village, form_int
+from points.web.edge.errors import status_for
 
 bp = Blueprint("admin_points", __name__, url_prefix="/admin")
 CHECKINS_PER_PAGE = 30

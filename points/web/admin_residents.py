@@ -18,7 +18,6 @@ from points import places, policy
 from points.auth import login_required, require
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
-from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Role
 from points.people import NewPerson, create_person, importing, passwords_set, person_for, roster
@@ -31,6 +30,7 @@ from points.web.admin_common import (
     role_label,
     village_choices,
 )
+from points.web.edge.errors import status_for
 
 bp = Blueprint("admin_residents", __name__, url_prefix="/admin/residents")
 PER_PAGE = 50

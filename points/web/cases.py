@@ -10,10 +10,10 @@ from points import policy, rules
 from points.cases import claims, photos, publicity
 from points.errors import N_, REFUSALS, DomainError
 from points.extensions import db
-from points.http_errors import status_for
 from points.i18n import translate
 from points.models import User, Village
 from points.web import nav
+from points.web.edge.errors import status_for
 
 bp = Blueprint("cases", __name__)
 

@@ -26,12 +26,17 @@ from points.checkin import CheckinRefused
 from points.checkin.events import get_event
 from points.errors import N_, DomainError
 from points.extensions import db
-from points.http_errors import status_for
-from points.http_scanning import failed_scans_per_ip, failed_scans_per_user, rotate_default, secret
 from points.i18n import translate
 from points.people.cards import NoCard, card_holder, card_token
 from points.qr import qr_svg_inline
 from points.web import nav
+from points.web.edge.errors import status_for
+from points.web.edge.scanning import (
+    failed_scans_per_ip,
+    failed_scans_per_user,
+    rotate_default,
+    secret,
+)
 
 bp = Blueprint("checkin", __name__)
 SCAN_KEY = "checkin_scan"

@@ -14,11 +14,11 @@ from points.checkin.events import EventForm
 from points.clock import local_time, to_utc
 from points.errors import N_, REFUSALS, DomainError, InvalidInput
 from points.extensions import db
-from points.http_errors import status_for
-from points.http_scanning import shown_code
 from points.i18n import translate
 from points.web import nav
 from points.web.admin_common import village_choices
+from points.web.edge.errors import status_for
+from points.web.edge.scanning import shown_code
 
 bp = Blueprint("events", __name__)
 

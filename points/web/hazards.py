@@ -22,11 +22,11 @@ from points.cases import deadlines, disputes, hazards, machine, photos
 from points.clock import utcnow
 from points.errors import N_, REFUSALS, DomainError, Msgid
 from points.extensions import db
-from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Case, Grid, Role, User
 from points.places import grids as village_grids
 from points.web import nav
+from points.web.edge.errors import status_for
 
 bp = Blueprint("hazards", __name__)
 

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from points import ledger
 from points.extensions import db
-from points.http_input import safe_next
 from points.i18n import LANGUAGES
 from points.models import User, Village
+from points.web.edge.boundary import safe_next
 
 bp = Blueprint("public", __name__)
 

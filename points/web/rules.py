@@ -12,12 +12,12 @@ from points import places, policy, rules
 from points.auth import require
 from points.errors import N_, REFUSALS, DomainError, InvalidInput
 from points.extensions import db
-from points.http_errors import status_for
 from points.i18n import translate
 from points.models import Village
 from points.policy import Place
 from points.web import nav
 from points.web.admin_common import chosen_place, picker
+from points.web.edge.errors import status_for
 
 bp = Blueprint("rules", __name__)
 nav.add("rules.book", N_("积分细则"), "public", 25)

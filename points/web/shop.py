@@ -19,14 +19,14 @@ from sqlalchemy import select
 from points import ledger
 from points.errors import N_, REFUSALS, DomainError, UnknownAccount
 from points.extensions import db
-from points.http_errors import status_for
-from points.http_input import safe_next
 from points.i18n import translate
 from points.models import Village
 from points.people import notices
 from points.qr import qr_svg_inline
 from points.shop import catalogue, redemption
 from points.web import nav
+from points.web.edge.boundary import safe_next
+from points.web.edge.errors import status_for
 from points.web.page_town import page_town
 
 bp = Blueprint("shop", __name__)

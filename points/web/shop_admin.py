@@ -12,14 +12,14 @@ from points import policy
 from points.auth import require
 from points.errors import REFUSALS, DomainError
 from points.extensions import db
-from points.http_errors import status_for
-from points.http_guards import voucher_guesses
-from points.http_input import safe_next
 from points.i18n import translate
 from points.models import User
 from points.models.shop import REDEMPTION_STATUSES
 from points.shop import catalogue, redemption
 from points.web.admin_common import village_choices
+from points.web.edge.boundary import safe_next
+from points.web.edge.errors import status_for
+from points.web.edge.guards import voucher_guesses
 from points.web.shop import shop_context
 
 bp = Blueprint("shop_admin", __name__, url_prefix="/admin/shop")

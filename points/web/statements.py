@@ -12,11 +12,11 @@ from points.auth import require
 from points.errors import N_, REFUSALS, DomainError, Msgid, NotFound
 from points.extensions import db
 from points.households import items, score
-from points.http_scanning import base_url
 from points.i18n import translate
 from points.places import settings
 from points.statements import bank, issue, pdf
 from points.web.admin_common import chosen_place
+from points.web.edge.scanning import base_url
 
 bp = Blueprint("statements", __name__)
 

@@ -11,14 +11,14 @@ from points import policy, visits
 from points.auth import require
 from points.errors import N_, REFUSALS, DomainError, NotFound
 from points.extensions import db
-from points.http_errors import status_for
-from points.http_scanning import base_url, secret
 from points.i18n import translate
 from points.models import Household, User
 from points.qr import qr_svg_inline
 from points.visits import doors, listing
 from points.visits.record import household_place
 from points.web import nav
+from points.web.edge.errors import status_for
+from points.web.edge.scanning import base_url, secret
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 nav.add("visits.index", N_("家访"), "staff", 56)

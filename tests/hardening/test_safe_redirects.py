@@ -6,7 +6,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
-from points.http_input import safe_next
+from points.web.edge.boundary import safe_next
 
 SITE = "http://localhost/"
 # Values that leave the site once a browser has read them (tabs/newlines dropped, backslash

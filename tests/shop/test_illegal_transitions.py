@@ -7,9 +7,9 @@ from shop_helpers import snapshot
 
 from points import ledger
 from points.db import write_transaction
-from points.http_errors import STATUS_FOR_CATEGORY
 from points.models import Redemption, Reward
 from points.shop import redemption
+from points.web.edge.errors import STATUS_FOR_CATEGORY
 
 
 def approve(session, town, rid):

@@ -1,10 +1,10 @@
 """Does the domain stay free of Flask? Every module under points/ is read (not imported) and
 its imports, those inside functions included, are checked against where it lives.
 
-The web glue may import Flask: points/web/, points/api/, the modules that build the app and
-the top-level HTTP glue the two doors share (points/http_*.py). Everything else takes a
-session and plain values, so it never imports Flask, werkzeug, a Flask extension, or the
-glue that wraps them. And the two doors never import each other, nor does the shared glue
+The web glue may import Flask: points/web/ (the pages, and points/web/edge/: the HTTP edge
+the two doors share), points/api/ and the modules that build the app. Everything else takes
+a session and plain values, so it never imports Flask, werkzeug, a Flask extension, or the
+glue that wraps them. And the two doors never import each other, nor does the shared edge
 import either door (so neither reaches the other through it).
 """
 
@@ -18,6 +18,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "points"
 
 DOORS = ("points.web", "points.api")
+# The HTTP edge both doors share (error handlers, the input boundary, security headers,
+# guessing limits, scanning helpers): web glue, in neither door.
+SHARED_EDGE = "points.web.edge"
 GLUE_PACKAGES = DOORS
 GLUE_MODULES = (
     "points",  # points/__init__.py: create_app
@@ -26,13 +29,6 @@ GLUE_MODULES = (
     "points.extensions",
     "points.i18n",
     "points.input_messages",
-    # HTTP glue both doors share: error handlers, the input boundary, security headers,
-    # guessing limits, scanning helpers.
-    "points.http_errors",
-    "points.http_guards",
-    "points.http_input",
-    "points.http_protection",
-    "points.http_scanning",
 )
 # What the domain may not import: Flask itself, any flask_* package and werkzeug (checked
 # by name below), and the glue that wraps them.
@@ -107,19 +103,20 @@ def test_the_walk_reads_imports_inside_functions_and_relative_ones():
     names = [name for _, name in imports_in(source, "points.checkin")]
     assert {"flask.g", "points.checkin.codes", "points.i18n.t"} <= set(names)
     assert is_forbidden("flask.g") and is_forbidden("flask_login") and is_forbidden("points.i18n")
-    assert is_forbidden("points.web.nav") and is_forbidden("points.http_scanning")
-    assert is_forbidden("points.http_errors.status_for") and is_forbidden("werkzeug.exceptions")
+    assert is_forbidden("points.web.nav") and is_forbidden("points.web.edge.scanning")
+    assert is_forbidden("points.web.edge.errors.status_for") and is_forbidden("werkzeug.exceptions")
     assert not is_forbidden("werkzeug.security.check_password_hash")
     assert not is_forbidden("flaskish") and not is_forbidden("points.checkin.codes")
 
 
-def test_a_domain_module_importing_the_http_glue_is_caught():
-    source = "from points.http_errors import status_for\nfrom points import http_guards\n"
+def test_a_domain_module_importing_the_http_edge_is_caught():
+    source = "from points.web.edge.errors import status_for\nfrom points.web.edge import guards\n"
     names = [name for _, name in imports_in(source, "points.cases")]
     assert [name for name in names if is_forbidden(name)] == [
-        "points.http_errors",
-        "points.http_errors.status_for",
-        "points.http_guards",
+        "points.web.edge.errors",
+        "points.web.edge.errors.status_for",
+        "points.web.edge",
+        "points.web.edge.guards",
     ]
 
 
@@ -131,6 +128,9 @@ def test_a_domain_module_imports_neither_flask_nor_the_web_glue(path):
 
 
 def door_of(name: str) -> str | None:
+    """The door a module belongs to; None for the shared edge and everything else."""
+    if is_within(name, SHARED_EDGE):
+        return None
     return next((door for door in DOORS if is_within(name, door)), None)
 
 
@@ -143,7 +143,7 @@ def glue_modules() -> list[Path]:
 
 def test_the_door_check_tells_the_doors_apart():
     assert door_of("points.web.nav") == "points.web" and door_of("points.api") == "points.api"
-    assert door_of("points.http_scanning") is None and door_of("points.webhooks") is None
+    assert door_of("points.web.edge.scanning") is None and door_of("points.webhooks") is None
 
 
 @pytest.mark.parametrize("path", glue_modules(), ids=module_name)

@@ -1,9 +1,9 @@
 """Where domain errors become HTTP, for the pages and the API alike: JSON for API callers, a
 friendly page for browsers.
 
-One of the top-level HTTP glue modules the two doors share, beside `http_input` (the input
-boundary, safe redirects), `http_protection` (security headers, cookie flags), `http_guards`
-(guessing limits) and `http_scanning` (a check-in code's URL and QR payload, scan limits).
+Part of the HTTP edge the two doors share (points/web/edge/), beside `boundary` (the input
+boundary, safe redirects), `protection` (security headers, cookie flags), `guards` (guessing
+limits) and `scanning` (a check-in code's URL and QR payload, scan limits).
 Flask lives in them; no domain module imports them."""
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from werkzeug.exceptions import HTTPException
 
 from points.errors import DomainError
 from points.extensions import db, limiter
-from points.http_errors import status_for
 from points.people import attempts
+from points.web.edge.errors import status_for
 
 LOGIN_PER_IP = "10 per minute"
 

@@ -12,10 +12,10 @@ from flask_limiter.util import get_remote_address
 from points.checkin import events, recent_checkins
 from points.clock import local_time
 from points.extensions import db, limiter
-from points.http_guards import failures_per_account
 from points.models import Event
 from points.posting import mask_name
 from points.qr import qr_svg_inline
+from points.web.edge.guards import failures_per_account
 
 
 def base_url() -> str:

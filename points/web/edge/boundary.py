@@ -236,7 +236,7 @@ class BoundaryParser(FlaskParser):
 def _overflow(error: OverflowError):
     """A date or number that overflowed in Python or the driver: the input was out of range."""
     from points.extensions import db
-    from points.http_errors import error_response
+    from points.web.edge.errors import error_response
 
     db.session.rollback()
     message = translate(N_("数字或日期超出范围。"))
