@@ -481,6 +481,11 @@ def ensure_may_claim(actor: Actor) -> None:
         raise Forbidden(N_("只有登记在村里的人才能申报积分。"))
 
 
+def filed_it(actor: Actor, filed_by: int | None) -> bool:
+    """Whether the actor filed this claim for its resident under 代办 (so may not decide it)."""
+    return filed_by is not None and actor.id == filed_by
+
+
 def ensure_may_decide_claim(
     actor: Actor,
     place: Place,
@@ -494,7 +499,7 @@ def ensure_may_decide_claim(
     actor filed for its resident under 代办 (a second pair of eyes, as for one's own)."""
     if actor.id == claimant_id:
         raise SelfDecision()
-    if filed_by is not None and actor.id == filed_by:
+    if filed_it(actor, filed_by):
         raise OwnProxyClaim()
     if actor.role == Role.STAFF and confirm_by == "staff":
         ensure_covers(actor, place)

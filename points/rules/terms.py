@@ -62,7 +62,7 @@ class Terms:
             evidence,
             publicity,
             effective,
-            *subject,
+            subject,
         ) = row
         return cls(
             rule_id=rule_id,
@@ -88,7 +88,7 @@ class Terms:
             evidence_required=bool(evidence),
             publicity_days=publicity or 0,
             effective_from=effective,
-            subject=(subject[0] if subject else None) or "resident",
+            subject=subject or "resident",
         )
 
     @property

@@ -131,6 +131,7 @@ def queue_page():
         items=waiting,
         names=names,
         rule_names=rule_names,
+        own_proxy={case.id for case in waiting if policy.filed_it(current_user, case.filed_by)},
         objections=objections,
     )
 
